@@ -1,5 +1,7 @@
+#include "cli/ca_command.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
+#include "cli/report_command.hpp"
 #include "core/version.hpp"
 
 #include <iostream>
@@ -31,7 +33,13 @@ int dispatch(int argc, char** argv) {
     if (command == "config") {
         return config_command(rest, std::cout, std::cerr);
     }
-    if (command == "run" || command == "report" || command == "ca") {
+    if (command == "report") {
+        return report_command(rest, std::cout, std::cerr);
+    }
+    if (command == "ca") {
+        return ca_command(rest, std::cout, std::cerr);
+    }
+    if (command == "run") {
         std::cerr << "uaudit: '" << command
                   << "' is not built yet in this version; see README.md, section Status.\n";
         return exit_usage;
