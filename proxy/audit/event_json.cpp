@@ -225,8 +225,16 @@ ParseResult parse_event_line(std::string_view line) {
         result.message = "empty line";
         return result;
     }
+    // One parser per thread and a stack arena per line: a log holds millions of small
+    // objects, and a fresh parser plus a malloc per JSON node dominated `uaudit report`.
+    thread_local json::parser parser;
+    unsigned char arena[8192];
+    json::monotonic_resource resource(arena, sizeof arena);
+    parser.reset(json::storage_ptr(&resource));
     boost::system::error_code ec;
-    const json::value parsed = json::parse(line, ec);
+    parser.write(line.data(), line.size(), ec);
+    const json::value parsed = ec ? json::value() : parser.release();
+    parser.reset();  // drops any partial document while `resource` is still alive
     if (ec) {
         result.message = "not valid JSON: " + ec.message();
         return result;
