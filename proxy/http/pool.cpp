@@ -1,0 +1,99 @@
+#include "http/pool.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace uaudit::http {
+namespace {
+
+// A pooled connection the upstream has closed (or that has unexpected bytes waiting) must
+// not carry the next request: peek without blocking.
+bool still_usable(tcp::socket& socket) {
+    char byte = 0;
+    const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(std::size_t per_key, std::chrono::milliseconds max_idle)
+    : per_key_(per_key)
+    , max_idle_(max_idle) {}
+
+std::optional<TcpStream> ConnectionPool::take(const std::string& key,
+                                              const asio::any_io_executor& executor) {
+    std::optional<tcp::socket> found;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = idle_.find(key);
+        if (it == idle_.end()) {
+            return std::nullopt;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        auto& list = it->second;
+        while (!list.empty()) {
+            Idle entry = std::move(list.back());
+            list.pop_back();
+            if (now - entry.since <= max_idle_ && still_usable(entry.socket)) {
+                found.emplace(std::move(entry.socket));
+                break;
+            }
+        }
+        if (list.empty()) {
+            idle_.erase(it);
+        }
+    }
+    if (!found) {
+        return std::nullopt;
+    }
+    error_code ec;
+    const auto protocol = found->local_endpoint(ec).protocol();
+    if (ec) {
+        return std::nullopt;
+    }
+    const auto handle = found->release(ec);
+    if (ec) {
+        return std::nullopt;
+    }
+    tcp::socket rebound(executor);
+    rebound.assign(protocol, handle, ec);
+    if (ec) {
+        return std::nullopt;
+    }
+    return TcpStream(std::move(rebound));
+}
+
+void ConnectionPool::put(const std::string& key, TcpStream stream) {
+    if (per_key_ == 0) {
+        return;
+    }
+    stream.expires_never();
+    tcp::socket socket = stream.release_socket();
+    std::lock_guard lock(mutex_);
+    auto& list = idle_[key];
+    const auto now = std::chrono::steady_clock::now();
+    while (!list.empty() && now - list.front().since > max_idle_) {
+        list.pop_front();
+    }
+    if (list.size() >= per_key_) {
+        list.pop_front();  // keep the most recent ones: they are least likely to be closed
+    }
+    list.push_back(Idle{std::move(socket), now});
+}
+
+void ConnectionPool::clear() {
+    std::lock_guard lock(mutex_);
+    idle_.clear();
+}
+
+std::size_t ConnectionPool::idle() const {
+    std::lock_guard lock(mutex_);
+    std::size_t total = 0;
+    for (const auto& [key, list] : idle_) {
+        total += list.size();
+    }
+    return total;
+}
+
+}  // namespace uaudit::http

@@ -1,0 +1,47 @@
+#pragma once
+// Idle upstream keep-alive connections, kept per "host:port" (SPEC §7), shared by all
+// sessions. Thread-safe. A connection is handed out on the taker's executor, so the strand
+// that uses it is the only one touching it.
+
+#include "core/asio.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace uaudit::http {
+
+class ConnectionPool {
+public:
+    /// `per_key` idle connections at most per key (0 disables pooling); a connection idle
+    /// longer than `max_idle` is closed instead of reused.
+    ConnectionPool(std::size_t per_key, std::chrono::milliseconds max_idle);
+
+    /// An idle, still-open connection for `key`, rebound to `executor`; nullopt when none.
+    std::optional<TcpStream> take(const std::string& key, const asio::any_io_executor& executor);
+
+    /// Returns a connection whose last exchange completed cleanly (keep-alive both ways).
+    void put(const std::string& key, TcpStream stream);
+
+    /// Closes every idle connection (before the io_context they belong to goes away).
+    void clear();
+
+    /// Idle connections currently kept (all keys).
+    std::size_t idle() const;
+
+private:
+    struct Idle {
+        tcp::socket socket;
+        std::chrono::steady_clock::time_point since;
+    };
+    std::size_t per_key_;
+    std::chrono::milliseconds max_idle_;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::deque<Idle>> idle_;
+};
+
+}  // namespace uaudit::http

@@ -1,0 +1,127 @@
+#pragma once
+// Streaming relay of one HTTP/1.x message (head already parsed by `parser`) from one stream to
+// another with `buffer_body` and a fixed buffer: a body is never held whole in memory, whatever
+// its framing (Content-Length, chunked, or until close for responses). The serializer frames
+// the forwarded body from the (possibly edited) head: `chunked` re-chunks, a Content-Length is
+// copied byte for byte.
+
+#include "core/asio.hpp"
+#include "http/read_head.hpp"
+
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+
+namespace uaudit::http {
+
+/// Outcome of a relay: which side failed, and how many bytes moved.
+struct RelayResult {
+    error_code read_error;   // reading from the source (peer gone, bad chunk, body_limit, ...)
+    error_code write_error;  // writing to the sink
+    std::uint64_t bytes_read = 0;     // bytes the parser consumed from the source (the body)
+    std::uint64_t bytes_written = 0;  // bytes written to the sink (head and body)
+
+    bool ok() const { return !read_error && !write_error; }
+};
+
+template <bool IsRequest>
+using BufferParser = beast::http::parser<IsRequest, beast::http::buffer_body>;
+
+/// Writes `parser.get()`'s head to `dst` and then, unless `head_only`, streams the body from
+/// `src` (through `src_buffer`, which may already hold body bytes) to `dst`. Each read and
+/// write is bounded by `io_timeout` (streams without deadlines, e.g. beast::test::stream,
+/// ignore it). `head_only` is for messages that have no body on the wire (responses to HEAD,
+/// 1xx/204/304).
+template <class Src, class Dst, bool IsRequest>
+asio::awaitable<RelayResult> relay_message(Src& src, beast::flat_buffer& src_buffer,
+                                           BufferParser<IsRequest>& parser, Dst& dst,
+                                           std::chrono::milliseconds io_timeout,
+                                           bool head_only = false) {
+    RelayResult result;
+    std::array<char, 16 * 1024> chunk{};
+    auto& message = parser.get();
+    beast::http::serializer<IsRequest, beast::http::buffer_body> serializer{message};
+
+    detail::expire_after(dst, io_timeout);
+    {
+        auto [ec, n] = co_await beast::http::async_write_header(dst, serializer, use_nothrow);
+        result.bytes_written += n;
+        if (ec) {
+            result.write_error = ec;
+            co_return result;
+        }
+    }
+    if (head_only) {
+        co_return result;
+    }
+    do {
+        if (!parser.is_done()) {
+            message.body().data = chunk.data();
+            message.body().size = chunk.size();
+            detail::expire_after(src, io_timeout);
+            auto [ec, n] = co_await beast::http::async_read(src, src_buffer, parser, use_nothrow);
+            result.bytes_read += n;
+            if (ec == beast::http::error::need_buffer) {
+                ec = {};
+            }
+            if (ec) {
+                result.read_error = ec;
+                co_return result;
+            }
+            message.body().size = chunk.size() - message.body().size;
+            message.body().data = chunk.data();
+            message.body().more = !parser.is_done();
+        } else {
+            message.body().data = nullptr;
+            message.body().size = 0;
+            message.body().more = false;
+        }
+        detail::expire_after(dst, io_timeout);
+        auto [ec, n] = co_await beast::http::async_write(dst, serializer, use_nothrow);
+        result.bytes_written += n;
+        if (ec == beast::http::error::need_buffer) {
+            ec = {};
+        }
+        if (ec) {
+            result.write_error = ec;
+            co_return result;
+        }
+    } while (!parser.is_done() || !serializer.is_done());
+    detail::expire_never(dst);
+    co_return result;
+}
+
+/// Reads and drops the rest of a message body (e.g. of a request answered locally), at most
+/// `max_bytes`; false when the body was larger or the read failed (close the connection then).
+template <class Src, bool IsRequest>
+asio::awaitable<bool> discard_body(Src& src, beast::flat_buffer& src_buffer,
+                                   BufferParser<IsRequest>& parser, std::uint64_t max_bytes,
+                                   std::chrono::milliseconds io_timeout,
+                                   std::uint64_t& bytes_read) {
+    std::array<char, 16 * 1024> chunk{};
+    std::uint64_t total = 0;
+    while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        detail::expire_after(src, io_timeout);
+        auto [ec, n] = co_await beast::http::async_read(src, src_buffer, parser, use_nothrow);
+        bytes_read += n;
+        total += n;
+        if (ec == beast::http::error::need_buffer) {
+            ec = {};
+        }
+        if (ec || total > max_bytes) {
+            co_return false;
+        }
+    }
+    co_return true;
+}
+
+}  // namespace uaudit::http
