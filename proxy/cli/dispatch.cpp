@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
 #include "cli/report_command.hpp"
+#include "cli/run_command.hpp"
 #include "core/version.hpp"
 
 #include <iostream>
@@ -40,9 +41,7 @@ int dispatch(int argc, char** argv) {
         return ca_command(rest, std::cout, std::cerr);
     }
     if (command == "run") {
-        std::cerr << "uaudit: '" << command
-                  << "' is not built yet in this version; see README.md, section Status.\n";
-        return exit_usage;
+        return run_command(rest, std::cout, std::cerr);
     }
     std::cerr << "uaudit: unknown command '" << command << "'. Run 'uaudit --help'.\n";
     return exit_usage;

@@ -1,0 +1,66 @@
+#include "server/console.hpp"
+
+#include "config/config.hpp"
+#include "core/version.hpp"
+#include "server/state.hpp"
+
+#include <string>
+
+namespace uaudit::server {
+
+void print_banner(std::ostream& out, const ServerState& state, const std::filesystem::path& events,
+                  std::optional<std::uint16_t> admin_port) {
+    const auto& config = state.config;
+    const std::string proxy =
+        "http://" + config::HostPort{config.listen.host, state.listen_port}.to_string();
+    out << "uaudit " << core::version() << ": forward proxy listening on " << proxy << "\n"
+        << "  mode:    " << config::to_string(config.mode);
+    if (config.mode == config::Mode::rewrite) {
+        out << " (noncompliant requests get User-Agent: " << config.rewrite.user_agent << ", "
+            << config::to_string(config.rewrite.strategy) << ")";
+    } else if (config.mode == config::Mode::enforce) {
+        out << " (noncompliant requests are answered " << config.enforce.status
+            << " and not forwarded)";
+    } else {
+        out << " (requests pass unchanged; verdicts are recorded)";
+    }
+    out << "\n  scope:   " << state.policy.scope().summary() << "\n"
+        << "  expects: User-Agent: " << state.policy.expected_user_agent() << "\n"
+        << "  events:  " << events.string() << "\n";
+    if (admin_port && config.admin) {
+        const std::string admin =
+            "http://" + config::HostPort{config.admin->host, *admin_port}.to_string();
+        out << "  admin:   " << admin << "/healthz  " << admin << "/metrics\n";
+    }
+    out << "  point a client at it:\n"
+        << "    curl -x " << proxy << " http://api.securitycenter.microsoft.com/api/machines\n"
+        << "    export HTTP_PROXY=" << proxy << " HTTPS_PROXY=" << proxy << "\n"
+        << "    python: requests.get(url, proxies={'http': '" << proxy << "', 'https': '" << proxy
+        << "'})\n"
+        << "  HTTPS (CONNECT) is tunnelled without inspection in this version.\n"
+        << "  Stop with Ctrl-C (SIGINT) or SIGTERM; SIGHUP reopens the event log.\n"
+        << std::flush;
+}
+
+void print_summary_line(std::ostream& out, const MetricsSnapshot& now,
+                        const MetricsSnapshot& before) {
+    out << "uaudit: +" << (now.requests_in - before.requests_in) << " in scope ("
+        << (now.compliant - before.compliant) << " compliant, "
+        << (now.noncompliant - before.noncompliant) << " noncompliant, "
+        << (now.rewritten - before.rewritten) << " rewritten, " << (now.blocked - before.blocked)
+        << " blocked), +" << (now.requests_out - before.requests_out) << " out of scope, +"
+        << (now.tunnels - before.tunnels) << " tunnels, +" << (now.refused - before.refused)
+        << " refused, +" << (now.upstream_errors - before.upstream_errors) << " upstream errors; "
+        << now.connections_active << " connections open\n"
+        << std::flush;
+}
+
+void print_stop(std::ostream& out, const MetricsSnapshot& totals,
+                const std::filesystem::path& events) {
+    out << "uaudit: stopped. " << totals.requests_in << " in-scope requests ("
+        << totals.noncompliant << " noncompliant), " << totals.requests_out << " out of scope, "
+        << totals.tunnels << " tunnels. Events: " << events.string() << "\n"
+        << std::flush;
+}
+
+}  // namespace uaudit::server

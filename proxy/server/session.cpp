@@ -1,0 +1,225 @@
+// The forward-proxy session: one coroutine per client connection, reading request heads
+// with limits and deciding what each request is (SPEC §7).
+
+#include "server/client_process.hpp"
+#include "server/connection.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+namespace uaudit::server {
+namespace {
+
+namespace bh = beast::http;
+
+struct RegistryGuard {
+    ServerState& state;
+    std::shared_ptr<SessionHandle> handle;
+    ~RegistryGuard() {
+        handle->stream = nullptr;
+        state.sessions.remove(handle.get());
+        state.metrics.connection_closed();
+    }
+};
+
+bool proxy_auth_ok(const ServerState& state, const bh::request_header<>& head) {
+    if (!state.proxy_credentials) {
+        return true;
+    }
+    const auto it = head.find(bh::field::proxy_authorization);
+    if (it == head.end()) {
+        return false;
+    }
+    std::string_view value = it->value();
+    const auto space = value.find(' ');
+    if (space == std::string_view::npos || !beast::iequals(value.substr(0, space), "basic")) {
+        return false;
+    }
+    std::string_view credentials = value.substr(space + 1);
+    while (!credentials.empty() && credentials.front() == ' ') {
+        credentials.remove_prefix(1);
+    }
+    while (!credentials.empty() && (credentials.back() == ' ' || credentials.back() == '\t')) {
+        credentials.remove_suffix(1);
+    }
+    return credentials == *state.proxy_credentials;
+}
+
+}  // namespace
+
+const std::optional<audit::ClientProcess>& Connection::client_process() {
+    if (!process_looked_up) {
+        process_looked_up = true;
+        if (peer.address().is_loopback() ||
+            (peer.address().is_v6() && peer.address().to_v6().is_v4_mapped() &&
+             asio::ip::make_address_v4(asio::ip::v4_mapped, peer.address().to_v6())
+                 .is_loopback())) {
+            process = find_client_process(peer.port(), local_port);
+        }
+    }
+    return process;
+}
+
+asio::awaitable<std::uint64_t> write_local(Connection& conn, StringResponse& response) {
+    conn.stream.expires_after(conn.state.config.limits.idle_timeout);
+    auto [ec, n] = co_await bh::async_write(conn.stream, response, use_nothrow);
+    conn.stream.expires_never();
+    co_return ec ? 0 : n;
+}
+
+asio::awaitable<void> refuse(Connection& conn, const Exchange* exchange, unsigned status,
+                             std::string_view code, std::string_view message, bool keep_alive) {
+    audit::RefusedRecord record;
+    record.ts = exchange != nullptr ? exchange->ts : std::chrono::system_clock::now();
+    record.id = audit::new_event_id();
+    record.instance = conn.state.instance;
+    record.client = conn.client;
+    record.status = status;
+    record.error = std::string(code);
+    unsigned version = 11;
+    if (exchange != nullptr && exchange->parser.is_header_done()) {
+        const auto& req = exchange->parser.get();
+        record.method = std::string(req.method_string());
+        version = exchange->version;
+        std::string error;
+        const auto target = req.method() == bh::verb::connect
+                                ? http::parse_authority_target(req.target(), error)
+                                : http::parse_absolute_target(req.target(), error);
+        if (target) {
+            record.host = target->host;
+            record.port = target->port;
+        }
+    }
+    auto response = json_error(status, code, message, version, keep_alive);
+    if (status == 407) {
+        response.set(bh::field::proxy_authenticate, "Basic realm=\"uaudit\"");
+    }
+    co_await write_local(conn, response);
+    conn.state.metrics.count_refused();
+    conn.state.events.emit(record);
+}
+
+asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
+    error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    const auto local = socket.local_endpoint(ec);
+    Connection conn{state,
+                    TcpStream(std::move(socket)),
+                    beast::flat_buffer(),
+                    endpoint_text(peer),
+                    peer,
+                    local.port(),
+                    false,
+                    std::nullopt};
+    state.metrics.connection_opened();
+    RegistryGuard guard{state, std::make_shared<SessionHandle>()};
+    guard.handle->stream = &conn.stream;
+    state.sessions.add(guard.handle, conn.stream.get_executor());
+
+    if (!state.client_allowed(peer.address())) {
+        co_await refuse(conn, nullptr, 403, "client_not_allowed",
+                        "this client address is not in access.allow_clients", false);
+        conn.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        co_return;
+    }
+    const auto& limits = state.config.limits;
+    const http::HeadLimits head_limits{limits.max_header_bytes, limits.header_timeout,
+                                       limits.idle_timeout};
+    while (!state.stopping) {
+        Exchange exchange;
+        exchange.parser.header_limit(static_cast<std::uint32_t>(
+            std::min<std::uint64_t>(limits.max_header_bytes, 0xffffffffu)));
+        exchange.parser.body_limit(boost::none);
+        guard.handle->idle = conn.buffer.size() == 0;
+        exchange.head = co_await http::read_request_head(conn.stream, conn.buffer, exchange.parser,
+                                                         head_limits);
+        guard.handle->idle = false;
+        const auto now_steady = std::chrono::steady_clock::now();
+        exchange.started = exchange.head.first_byte == std::chrono::steady_clock::time_point{}
+                               ? now_steady
+                               : exchange.head.first_byte;
+        exchange.ts = std::chrono::system_clock::now() -
+                      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                          now_steady - exchange.started);
+        switch (exchange.head.status) {
+            case http::HeadStatus::ok:
+                break;
+            case http::HeadStatus::closed:
+            case http::HeadStatus::idle_timeout:
+            case http::HeadStatus::aborted:
+                co_return;  // nothing was answered, so nothing is recorded
+            case http::HeadStatus::header_timeout:
+                co_await refuse(conn, nullptr, 408, "header_timeout",
+                                "the request head did not arrive within limits.header_timeout",
+                                false);
+                co_return;
+            case http::HeadStatus::too_large:
+                co_await refuse(conn, nullptr, 431, "header_too_large",
+                                "the request head exceeds limits.max_header_bytes", false);
+                co_return;
+            case http::HeadStatus::bad_framing:
+                co_await refuse(conn, nullptr, 400, "request_smuggling",
+                                "ambiguous request framing: " + exchange.head.reason, false);
+                co_return;
+            case http::HeadStatus::malformed:
+                co_await refuse(conn, nullptr, 400, "malformed_request",
+                                "malformed request head: " + exchange.head.reason, false);
+                co_return;
+        }
+        auto& req = exchange.parser.get();
+        exchange.version = req.version() >= 11 ? 11 : 10;
+        exchange.keep_alive = req.keep_alive();
+        // A request with a body we do not read must end the connection.
+        const bool bodyless = exchange.parser.is_done();
+
+        if (!proxy_auth_ok(state, req)) {
+            co_await refuse(conn, &exchange, 407, "proxy_auth_required",
+                            "proxy authentication required (Basic)",
+                            bodyless && exchange.keep_alive);
+            if (!bodyless || !exchange.keep_alive) {
+                co_return;
+            }
+            continue;
+        }
+        std::string error;
+        if (req.method() == bh::verb::connect) {
+            const auto target = http::parse_authority_target(req.target(), error);
+            if (!target) {
+                co_await refuse(conn, &exchange, 400, "bad_target", error, false);
+                co_return;
+            }
+            const auto& ports = state.config.connect_ports;
+            if (std::find(ports.begin(), ports.end(), target->port) == ports.end()) {
+                co_await refuse(conn, &exchange, 403, "port_not_allowed",
+                                "CONNECT to port " + std::to_string(target->port) +
+                                    " is not allowed (connect_ports)",
+                                bodyless && exchange.keep_alive);
+                if (!bodyless || !exchange.keep_alive) {
+                    co_return;
+                }
+                continue;
+            }
+            co_await connect_exchange(conn, exchange, *target);
+            co_return;
+        }
+        const auto target = http::parse_absolute_target(req.target(), error);
+        if (!target) {
+            co_await refuse(conn, &exchange, 400, "bad_target", error, false);
+            co_return;
+        }
+        if (auto reason = http::check_request_framing(req)) {
+            co_await refuse(conn, &exchange, 400, "request_smuggling", *reason, false);
+            co_return;
+        }
+        if (limits.max_body_bytes > 0 && exchange.parser.content_length() &&
+            *exchange.parser.content_length() > limits.max_body_bytes) {
+            co_await refuse(conn, &exchange, 413, "body_too_large",
+                            "the request body exceeds limits.max_body_bytes", false);
+            co_return;
+        }
+        if (!co_await forward_exchange(conn, exchange, *target)) {
+            co_return;
+        }
+    }
+}
+
+}  // namespace uaudit::server

@@ -1,0 +1,103 @@
+#include "server/state.hpp"
+
+#include "http/target.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace uaudit::server {
+namespace {
+
+std::map<std::string, http::Address> overrides(const config::Config& config) {
+    std::map<std::string, http::Address> out;
+    for (const auto& [key, value] : config.resolve) {
+        out.emplace(key, http::Address{value.host, value.port});
+    }
+    return out;
+}
+
+}  // namespace
+
+void SessionRegistry::add(const std::shared_ptr<SessionHandle>& handle,
+                          asio::any_io_executor executor) {
+    std::lock_guard lock(mutex_);
+    sessions_.emplace(handle.get(), std::make_pair(handle, std::move(executor)));
+}
+
+void SessionRegistry::remove(const SessionHandle* handle) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(handle);
+}
+
+void SessionRegistry::close(bool all) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, entry] : sessions_) {
+        asio::post(entry.second, [handle = entry.first, all] {
+            if (handle->stream != nullptr && (all || handle->idle)) {
+                error_code ignored;  // closing is best effort: the session ends either way
+                handle->stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+                handle->stream->socket().close(ignored);
+            }
+        });
+    }
+}
+
+ServerState::ServerState(config::Config config_in, audit::EventLog& events_in,
+                         std::string instance_in)
+    : config(std::move(config_in))
+    , policy(audit::Policy::create(config))
+    , events(events_in)
+    , instance(std::move(instance_in))
+    , connector(overrides(config), config.limits.connect_timeout)
+    , pool(config.limits.upstream_pool, config.limits.idle_timeout) {}
+
+bool ServerState::client_allowed(const asio::ip::address& address) const {
+    auto plain = address;
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        plain = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    const std::string text = plain.to_string();
+    for (const auto& cidr : config.access.allow_clients) {
+        if (cidr.contains(text)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string endpoint_text(const tcp::endpoint& endpoint) {
+    auto address = endpoint.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    return http::format_authority(address.to_string(), endpoint.port());
+}
+
+std::string base64_encode(std::string_view data) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(data[k]); };
+    for (; i + 2 < data.size(); i += 3) {
+        const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    if (i + 1 == data.size()) {
+        const unsigned v = byte(i) << 16;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += "==";
+    } else if (i + 2 == data.size()) {
+        const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+}  // namespace uaudit::server
