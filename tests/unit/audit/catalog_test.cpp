@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <set>
 
 using uaudit::audit::OperationCatalog;
@@ -28,14 +27,6 @@ TEST_CASE("the embedded catalog loads every row", "[audit][catalog]") {
     CHECK(names.count("GET /beta/security/tiIndicators") == 1);
     CHECK(names.count("POST /beta/security/tiIndicators") == 1);
     CHECK(names.count("DELETE /beta/security/tiIndicators/{tiIndicator-id}") == 1);
-}
-
-TEST_CASE("the catalog parses quickly", "[audit][catalog]") {
-    const auto start = std::chrono::steady_clock::now();
-    const auto catalog = OperationCatalog::parse(uaudit::audit::detail::embedded_catalog_tsv());
-    const auto elapsed = std::chrono::steady_clock::now() - start;
-    CHECK(catalog.operations().size() == 147);
-    CHECK(elapsed < std::chrono::milliseconds(10));
 }
 
 TEST_CASE("catalog matching", "[audit][catalog]") {
@@ -157,14 +148,13 @@ TEST_CASE("placeholders inside a segment match in linear time", "[audit][catalog
     CHECK_FALSE(catalog.match("GET", "/a-c").has_value());
     CHECK_FALSE(catalog.match("GET", "/ab-").has_value());
 
-    // A hostile 64 KiB segment full of near-matches answers at once.
+    // A hostile 64 KiB segment full of near-matches must not match (its cost is measured by
+    // hand, never by a timed test).
     std::string hostile = "/f(a='";
     while (hostile.size() < 64 * 1024) {
         hostile += "',b=";
     }
-    const auto start = std::chrono::steady_clock::now();
     CHECK_FALSE(catalog.match("GET", hostile).has_value());
     CHECK(OperationCatalog::embedded().match("GET", "/api/machines/findbyip(ip='" + hostile) ==
           std::nullopt);
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
 }
