@@ -1,11 +1,14 @@
-// The admin listener (SPEC §10): /healthz, /metrics, /report placeholders.
+// The admin listener (SPEC §10): /healthz, /metrics, and the live report as JSON and HTML.
 
+#include "report/render.hpp"
 #include "server/responses.hpp"
 #include "server/state.hpp"
 
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <sstream>
 
 namespace uaudit::server {
 namespace {
@@ -43,12 +46,18 @@ StringResponse route(const bh::request<bh::string_body>& req, ServerState& state
                              state.metrics.render(state.events.errors()), version, keep);
     }
     if (path == "/report" || path == "/report.html") {
-        return json_error(501, "not_implemented",
-                          "the live report is not available yet: run `uaudit report --events` "
-                          "on the event log",
-                          version, keep);
+        // Summarizing takes the report's lock briefly; rendering happens outside it.
+        const auto summary = state.report.summarize();
+        std::ostringstream body;
+        if (path == "/report") {
+            report::render_json(summary, body);
+            return make_response(200, "application/json", std::move(body).str(), version, keep);
+        }
+        report::render_html(summary, body);
+        return make_response(200, "text/html; charset=utf-8", std::move(body).str(), version, keep);
     }
-    return json_error(404, "not_found", "try /healthz, /metrics or /report", version, keep);
+    return json_error(404, "not_found", "try /healthz, /metrics, /report or /report.html", version,
+                      keep);
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ asio::awaitable<void> connect_exchange(Connection& conn, Exchange& exchange,
                                  std::chrono::steady_clock::now() - exchange.started)
                                  .count();
         if (state.config.events.out_of_scope == config::OutOfScopeEvents::each) {
-            state.events.emit(record);
+            state.record(record);
         } else {
             state.out_of_scope.add_tunnel(target.host, target.port, record.bytes_in,
                                           record.bytes_out);

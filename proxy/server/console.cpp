@@ -30,7 +30,8 @@ void print_banner(std::ostream& out, const ServerState& state, const std::filesy
     if (admin_port && config.admin) {
         const std::string admin =
             "http://" + config::HostPort{config.admin->host, *admin_port}.to_string();
-        out << "  admin:   " << admin << "/healthz  " << admin << "/metrics\n";
+        out << "  admin:   " << admin << "/healthz  " << admin << "/metrics  " << admin
+            << "/report  " << admin << "/report.html\n";
     }
     out << "  point a client at it:\n"
         << "    curl -x " << proxy << " http://api.securitycenter.microsoft.com/api/machines\n"
@@ -56,11 +57,19 @@ void print_summary_line(std::ostream& out, const MetricsSnapshot& now,
 }
 
 void print_stop(std::ostream& out, const MetricsSnapshot& totals,
-                const std::filesystem::path& events) {
+                const std::filesystem::path& events,
+                const std::vector<std::filesystem::path>& reports) {
     out << "uaudit: stopped. " << totals.requests_in << " in-scope requests ("
         << totals.noncompliant << " noncompliant), " << totals.requests_out << " out of scope, "
-        << totals.tunnels << " tunnels. Events: " << events.string() << "\n"
-        << std::flush;
+        << totals.tunnels << " tunnels. Events: " << events.string() << "\n";
+    if (!reports.empty()) {
+        out << "uaudit: reports:";
+        for (const auto& report : reports) {
+            out << " " << report.string();
+        }
+        out << "\n";
+    }
+    out << std::flush;
 }
 
 }  // namespace uaudit::server

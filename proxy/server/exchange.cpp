@@ -148,7 +148,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             record.duration_ms = duration;
             record.upstream_ms = out.upstream_ms;
             record.error = out.error;
-            state.events.emit(record);
+            state.record(record);
         } else if (state.config.events.out_of_scope == config::OutOfScopeEvents::each) {
             audit::OutOfScopeRecord oos;
             oos.ts = exchange.ts;
@@ -163,7 +163,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             oos.bytes_in = out.bytes_in;
             oos.bytes_out = out.bytes_out;
             oos.duration_ms = duration;
-            state.events.emit(oos);
+            state.record(oos);
         } else {
             state.out_of_scope.add_request(target.host, target.port, out.bytes_in, out.bytes_out);
         }

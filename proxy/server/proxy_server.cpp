@@ -3,6 +3,7 @@
 #include "config/load.hpp"
 #include "core/version.hpp"
 #include "server/console.hpp"
+#include "server/exit_reports.hpp"
 #include "server/state.hpp"
 
 #include <boost/asio/detached.hpp>
@@ -225,7 +226,7 @@ struct ProxyServer::Impl {
     void emit_summaries() {
         for (const auto& record :
              state.out_of_scope.take(std::chrono::system_clock::now(), state.instance)) {
-            events.emit(record);
+            state.record(record);
         }
     }
 
@@ -238,6 +239,7 @@ struct ProxyServer::Impl {
     std::optional<tcp::acceptor> admin_acceptor;
     std::vector<std::thread> threads;
     std::atomic<std::uint64_t> session_failures{0};
+    RunEvents run_events;  // where this run's records are, for the .csv exit report
     bool started = false;
     bool finished = false;
     bool signals_started = false;
@@ -276,7 +278,12 @@ void ProxyServer::start() {
     if (m.state.config.admin) {
         m.admin_acceptor.emplace(open_acceptor(m.ioc, *m.state.config.admin, "admin"));
     }
-    m.events.emit(audit::RunStartRecord{run_info(m.state, m.state.listen_port)});
+    // Slack for coarse file times: no file written before this holds a record of this run.
+    m.run_events.since = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(2);
+    m.run_events.log = m.events.path();
+    audit::RunStartRecord run_start{run_info(m.state, m.state.listen_port)};
+    m.run_events.start_id = run_start.id;
+    m.state.record(run_start);
     asio::co_spawn(m.ioc, m.accept_loop(m.forward_acceptor, false), asio::detached);
     if (m.admin_acceptor) {
         asio::co_spawn(m.ioc, m.accept_loop(*m.admin_acceptor, true), asio::detached);
@@ -328,10 +335,14 @@ int ProxyServer::wait() {
     stop.totals.out_of_scope = snap.requests_out;
     stop.totals.tunnels = snap.tunnels;
     stop.totals.upstream_errors = snap.upstream_errors;
-    m.events.emit(stop);
+    m.run_events.stop_id = stop.id;
+    m.state.record(stop);
     m.events.flush();
+    // A report that cannot be written is said on stderr; the stop itself has succeeded.
+    const auto reports =
+        write_exit_reports(m.state.config, m.state.report.summarize(), m.run_events, std::cerr);
     if (m.options.console) {
-        print_stop(*m.out, snap, m.events.path());
+        print_stop(*m.out, snap, m.events.path(), reports);
     }
     return 0;
 }

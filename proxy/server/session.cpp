@@ -95,7 +95,7 @@ asio::awaitable<void> refuse(Connection& conn, const Exchange* exchange, unsigne
     }
     co_await write_local(conn, response);
     conn.state.metrics.count_refused();
-    conn.state.events.emit(record);
+    conn.state.record(record);
 }
 
 asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {

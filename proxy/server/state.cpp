@@ -46,6 +46,7 @@ ServerState::ServerState(config::Config config_in, audit::EventLog& events_in,
     : config(std::move(config_in))
     , policy(audit::Policy::create(config))
     , events(events_in)
+    , report(config.report.max_rows)
     , instance(std::move(instance_in))
     , connector(overrides(config), config.limits.connect_timeout)
     , pool(config.limits.upstream_pool, config.limits.idle_timeout) {}
@@ -62,6 +63,11 @@ bool ServerState::client_allowed(const asio::ip::address& address) const {
         }
     }
     return false;
+}
+
+void ServerState::record(const audit::EventRecord& record) {
+    events.emit(record);
+    report.add(record);
 }
 
 std::string endpoint_text(const tcp::endpoint& endpoint) {

@@ -1,7 +1,7 @@
 #pragma once
 // What every connection of one running proxy shares: the immutable configuration and policy,
-// the event log, the upstream connector and pool, metrics and the session registry used for
-// a graceful stop. Internal to the server module.
+// the event log and the live report it feeds, the upstream connector and pool, metrics and the
+// session registry used for a graceful stop. Internal to the server module.
 
 #include "audit/event_log.hpp"
 #include "audit/policy.hpp"
@@ -9,6 +9,7 @@
 #include "core/asio.hpp"
 #include "http/connector.hpp"
 #include "http/pool.hpp"
+#include "server/live_report.hpp"
 #include "server/metrics.hpp"
 #include "server/out_of_scope.hpp"
 
@@ -47,6 +48,7 @@ struct ServerState {
     const config::Config config;
     const audit::Policy policy;
     audit::EventLog& events;
+    LiveReport report;  // every emitted record, for /report and the exit reports
     const std::string instance;
     http::UpstreamConnector connector;
     http::ConnectionPool pool;
@@ -58,6 +60,9 @@ struct ServerState {
     std::atomic<bool> stopping{false};
 
     bool client_allowed(const asio::ip::address& address) const;
+    /// Writes `record` to the event log and folds it into the live report. Every record the
+    /// proxy produces goes through here, so the two never disagree.
+    void record(const audit::EventRecord& record);
 };
 
 /// Serves one forward-proxy connection until it closes (SPEC §7).

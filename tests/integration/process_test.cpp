@@ -110,6 +110,11 @@ TEST_CASE("uaudit run prints a banner and stops cleanly on SIGTERM", "[integrati
     CHECK(events.find("\"kind\":\"request\"") != std::string::npos);
     CHECK(events.find("\"kind\":\"run_stop\"") != std::string::npos);
     CHECK(slurp(dir / "out.txt").find("stopped") != std::string::npos);
+    // The default report.on_exit, written at the clean stop (curl sent its own User-Agent).
+    CHECK(slurp(dir / "report.json").find("\"verdict\":\"FAIL\"") != std::string::npos);
+    CHECK(slurp(dir / "report.html").find("FAIL") != std::string::npos);
+    CHECK(slurp(dir / "out.txt").find("uaudit: reports: " + (dir / "report.json").string()) !=
+          std::string::npos);
 
     // The port is free again, and a taken port is exit 2 with a clear message.
     uaudit::asio::io_context ioc;
