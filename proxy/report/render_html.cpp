@@ -35,7 +35,8 @@ h3 { font-size: 1.05em; margin: 20px 0 6px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: .92em; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left;
          vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; }
+th { background: #f6f8fa; white-space: nowrap; }
+td:first-child code { white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Consolas, monospace; font-size: .9em; }
 pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 10px;
