@@ -124,6 +124,10 @@ struct ProxyServer::Impl {
                 co_await pause.async_wait(use_nothrow);
                 continue;
             }
+            // Responses go out as a head write then body writes: without TCP_NODELAY the body
+            // waits for the client's delayed ACK (40 ms a response, docs/benchmark.md).
+            boost::system::error_code nodelay_ec;
+            socket.set_option(tcp::no_delay(true), nodelay_ec);  // best effort: latency only
             auto executor = socket.get_executor();
             asio::co_spawn(executor,
                            admin ? serve_admin(std::move(socket), state)
