@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 namespace uaudit::test {
 namespace bh = beast::http;
@@ -61,11 +62,26 @@ void ProxyFixture::stop() {
 }
 
 std::string ProxyFixture::event_log_text() {
-    proxy_->flush_events();
-    std::ifstream in(proxy_->event_log_path());
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    // A record is emitted when its exchange ends, which can be just after the client read the
+    // response: read until two reads 50 ms apart agree (at most 2 s), so a slow (sanitizer)
+    // build does not race the test.
+    const auto read_log = [this] {
+        proxy_->flush_events();
+        std::ifstream in(proxy_->event_log_path());
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    };
+    std::string text = read_log();
+    for (int i = 0; i < 40; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::string again = read_log();
+        if (again == text) {
+            break;
+        }
+        text = std::move(again);
+    }
+    return text;
 }
 
 std::vector<boost::json::object> ProxyFixture::events() {
