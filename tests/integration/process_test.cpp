@@ -2,76 +2,15 @@
 // stop with run_stop and exit 0; a taken port -> exit 2.
 
 #include "support/proxy_fixture.hpp"
+#include "support/uaudit_child.hpp"
 
 #include <catch2/catch.hpp>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 using namespace uaudit::test;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::uint16_t free_port() {
-    uaudit::asio::io_context ioc;
-    uaudit::tcp::acceptor acceptor(ioc, {uaudit::asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
-}
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-pid_t spawn_uaudit(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<char*> argv;
-    std::vector<std::string> storage{UAUDIT_BINARY};
-    storage.insert(storage.end(), args.begin(), args.end());
-    for (auto& s : storage) {
-        argv.push_back(s.data());
-    }
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, UAUDIT_BINARY, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    return rc == 0 ? pid : -1;
-}
-
-bool wait_for_text(const fs::path& file, std::string_view text) {
-    for (int i = 0; i < 100; ++i) {
-        if (slurp(file).find(text) != std::string::npos) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-}
-
-int wait_exit(pid_t pid) {
-    for (int i = 0; i < 200; ++i) {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    return -2;
-}
-
-}  // namespace
 
 TEST_CASE("uaudit run prints a banner and stops cleanly on SIGTERM", "[integration][process]") {
     FakeUpstream upstream;
