@@ -2,7 +2,9 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 namespace uaudit::http {
 namespace {
@@ -23,7 +25,7 @@ ConnectionPool::ConnectionPool(std::size_t per_key, std::chrono::milliseconds ma
 
 std::optional<TcpStream> ConnectionPool::take(const std::string& key,
                                               const asio::any_io_executor& executor) {
-    std::optional<tcp::socket> found;
+    std::optional<TcpStream> found;
     {
         std::lock_guard lock(mutex_);
         auto it = idle_.find(key);
@@ -32,27 +34,39 @@ std::optional<TcpStream> ConnectionPool::take(const std::string& key,
         }
         const auto now = std::chrono::steady_clock::now();
         auto& list = it->second;
+        while (!list.empty() && now - list.front().since > max_idle_) {
+            list.pop_front();  // oldest first: expired ones are at the front
+        }
         while (!list.empty()) {
-            Idle entry = std::move(list.back());
-            list.pop_back();
-            if (now - entry.since <= max_idle_ && still_usable(entry.socket)) {
-                found.emplace(std::move(entry.socket));
+            // The most recent one on the taker's executor, else the most recent one.
+            auto pick = std::find_if(list.rbegin(), list.rend(), [&](Idle& entry) {
+                return entry.stream.get_executor() == executor;
+            });
+            if (pick == list.rend()) {
+                pick = list.rbegin();
+            }
+            const auto where = std::next(pick).base();
+            if (still_usable(where->stream.socket())) {
+                found.emplace(std::move(where->stream));
+                list.erase(where);
                 break;
             }
+            list.erase(where);
         }
         if (list.empty()) {
             idle_.erase(it);
         }
     }
-    if (!found) {
-        return std::nullopt;
+    if (!found || found->get_executor() == executor) {
+        return found;
     }
     error_code ec;
-    const auto protocol = found->local_endpoint(ec).protocol();
+    auto& socket = found->socket();
+    const auto protocol = socket.local_endpoint(ec).protocol();
     if (ec) {
         return std::nullopt;
     }
-    const auto handle = found->release(ec);
+    const auto handle = socket.release(ec);
     if (ec) {
         return std::nullopt;
     }
@@ -69,7 +83,6 @@ void ConnectionPool::put(const std::string& key, TcpStream stream) {
         return;
     }
     stream.expires_never();
-    tcp::socket socket = stream.release_socket();
     std::lock_guard lock(mutex_);
     auto& list = idle_[key];
     const auto now = std::chrono::steady_clock::now();
@@ -79,7 +92,7 @@ void ConnectionPool::put(const std::string& key, TcpStream stream) {
     if (list.size() >= per_key_) {
         list.pop_front();  // keep the most recent ones: they are least likely to be closed
     }
-    list.push_back(Idle{std::move(socket), now});
+    list.push_back(Idle{std::move(stream), now});
 }
 
 void ConnectionPool::clear() {

@@ -7,15 +7,14 @@
 #include "core/asio.hpp"
 #include "http/framing.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace uaudit::http {
 
@@ -66,7 +65,6 @@ void expire_never(Stream& stream) {
 template <class Stream, class Parser>
 asio::awaitable<HeadResult> read_request_head(Stream& stream, beast::flat_buffer& buffer,
                                               Parser& parser, const HeadLimits& limits) {
-    using namespace asio::experimental::awaitable_operators;
     HeadResult result;
     std::size_t scanned = 0;
     bool started = false;
@@ -75,6 +73,37 @@ asio::awaitable<HeadResult> read_request_head(Stream& stream, beast::flat_buffer
         started = true;
         result.first_byte = std::chrono::steady_clock::now();
         deadline = result.first_byte + limits.header_timeout;
+    };
+    // One deadline timer per head that cancels the read (beast::tcp_stream's own expiry would
+    // close the socket, and then no 408 could be written). Armed twice at most: for the first
+    // byte (idle_timeout), then for the whole head (header_timeout).
+    // The handler may run after this frame is gone (expired just as the read completed), so
+    // what it touches lives in a shared watch that the frame retires on its way out.
+    struct Watch {
+        bool active = true;
+        bool timed_out = false;
+    };
+    struct Retire {
+        Watch& watch;
+        ~Retire() { watch.active = false; }
+    };
+    auto watch = std::make_shared<Watch>();
+    const Retire retire{*watch};
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto armed = std::chrono::steady_clock::time_point::min();
+    const auto arm = [&](std::chrono::steady_clock::time_point when) {
+        armed = when;
+        timer.expires_at(when);
+        // Runs on this coroutine's executor (the strand), so never concurrently with it.
+        if constexpr (requires { beast::get_lowest_layer(stream).socket(); }) {
+            timer.async_wait([watch, &stream](error_code ec) {
+                if (!ec && watch->active) {
+                    watch->timed_out = true;
+                    error_code ignored;
+                    beast::get_lowest_layer(stream).socket().cancel(ignored);
+                }
+            });
+        }
     };
     for (;;) {
         // RFC 9112 §2.2: empty lines before the request line are ignored.
@@ -132,22 +161,16 @@ asio::awaitable<HeadResult> read_request_head(Stream& stream, beast::flat_buffer
         scanned = data.size();
         const std::size_t want = std::min<std::size_t>(
             16 * 1024, static_cast<std::size_t>(limits.max_header_bytes) + 4 - data.size());
-        error_code ec;
-        std::size_t n = 0;
-        if constexpr (requires { beast::get_lowest_layer(stream).socket(); }) {
-            // A deadline that cancels the read instead of closing the socket (what
-            // beast::tcp_stream's expiry does), so that 408 can still be written.
-            auto& socket = beast::get_lowest_layer(stream).socket();
-            asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
-            auto which = co_await (socket.async_read_some(buffer.prepare(want), use_nothrow) ||
-                                   timer.async_wait(use_nothrow));
-            if (which.index() == 1) {
-                ec = beast::error::timeout;
-            } else {
-                std::tie(ec, n) = std::get<0>(which);
-            }
-        } else {
-            std::tie(ec, n) = co_await stream.async_read_some(buffer.prepare(want), use_nothrow);
+        if (watch->timed_out) {
+            result.status = started ? HeadStatus::header_timeout : HeadStatus::idle_timeout;
+            co_return result;
+        }
+        if (deadline != armed) {
+            arm(deadline);
+        }
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(want), use_nothrow);
+        if (ec == asio::error::operation_aborted && watch->timed_out) {
+            ec = beast::error::timeout;
         }
         buffer.commit(n);
         if (ec) {

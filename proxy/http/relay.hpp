@@ -15,9 +15,9 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include <array>
 #include <chrono>
 #include <cstdint>
+#include <span>
 
 namespace uaudit::http {
 
@@ -34,23 +34,77 @@ struct RelayResult {
 template <bool IsRequest>
 using BufferParser = beast::http::parser<IsRequest, beast::http::buffer_body>;
 
+namespace detail {
+/// Moves body bytes already in `src_buffer` into `chunk` through `parser`, without I/O.
+/// Returns the bytes of `chunk` filled; `ec` is set on a malformed body.
+template <bool IsRequest>
+std::size_t fill_from_buffer(beast::flat_buffer& src_buffer, BufferParser<IsRequest>& parser,
+                             std::span<char> chunk, std::uint64_t& bytes_read, error_code& ec) {
+    auto& body = parser.get().body();
+    body.data = chunk.data();
+    body.size = chunk.size();
+    while (src_buffer.size() > 0 && body.size > 0 && !parser.is_done()) {
+        const std::size_t used = parser.put(src_buffer.data(), ec);
+        src_buffer.consume(used);
+        bytes_read += used;
+        if (ec == beast::http::error::need_buffer) {
+            ec = {};
+            break;
+        }
+        if (ec || used == 0) {
+            break;
+        }
+    }
+    return chunk.size() - body.size;
+}
+}  // namespace detail
+
 /// Writes `parser.get()`'s head to `dst` and then, unless `head_only`, streams the body from
-/// `src` (through `src_buffer`, which may already hold body bytes) to `dst`. Each read and
-/// write is bounded by `io_timeout` (streams without deadlines, e.g. beast::test::stream,
-/// ignore it). `head_only` is for messages that have no body on the wire (responses to HEAD,
-/// 1xx/204/304).
+/// `src` (through `src_buffer`, which may already hold body bytes) to `dst` through `chunk`
+/// (scratch space, reused by the caller). Each read and write is bounded by `io_timeout`
+/// (streams without deadlines, e.g. beast::test::stream, ignore it). `head_only` is for
+/// messages that have no body on the wire (responses to HEAD, 1xx/204/304). Body bytes that
+/// are already buffered go out in the same write as the head: one system call for a small
+/// message instead of two.
 template <class Src, class Dst, bool IsRequest>
 asio::awaitable<RelayResult> relay_message(Src& src, beast::flat_buffer& src_buffer,
                                            BufferParser<IsRequest>& parser, Dst& dst,
                                            std::chrono::milliseconds io_timeout,
-                                           bool head_only = false) {
+                                           std::span<char> chunk, bool head_only = false) {
     RelayResult result;
-    std::array<char, 16 * 1024> chunk{};
     auto& message = parser.get();
     beast::http::serializer<IsRequest, beast::http::buffer_body> serializer{message};
 
-    detail::expire_after(dst, io_timeout);
-    {
+    // Prepared body bytes for the next write; the head goes with the first of them.
+    bool body_ready = false;
+    if (head_only) {
+        detail::expire_after(dst, io_timeout);
+        auto [ec, n] = co_await beast::http::async_write_header(dst, serializer, use_nothrow);
+        result.bytes_written += n;
+        result.write_error = ec;
+        co_return result;
+    }
+    if (parser.is_done()) {
+        message.body().data = nullptr;
+        message.body().size = 0;
+        message.body().more = false;
+        body_ready = true;
+    } else if (src_buffer.size() > 0) {
+        error_code ec;
+        const std::size_t filled =
+            detail::fill_from_buffer(src_buffer, parser, chunk, result.bytes_read, ec);
+        if (ec) {
+            result.read_error = ec;
+            co_return result;
+        }
+        message.body().data = filled > 0 ? chunk.data() : nullptr;
+        message.body().size = filled;
+        message.body().more = !parser.is_done();
+        body_ready = filled > 0 || parser.is_done();
+    }
+    if (!body_ready) {
+        // Nothing of the body is here yet: the head goes alone, so that the peer sees it now.
+        detail::expire_after(dst, io_timeout);
         auto [ec, n] = co_await beast::http::async_write_header(dst, serializer, use_nothrow);
         result.bytes_written += n;
         if (ec) {
@@ -58,31 +112,35 @@ asio::awaitable<RelayResult> relay_message(Src& src, beast::flat_buffer& src_buf
             co_return result;
         }
     }
-    if (head_only) {
-        co_return result;
-    }
     do {
-        if (!parser.is_done()) {
-            message.body().data = chunk.data();
-            message.body().size = chunk.size();
-            detail::expire_after(src, io_timeout);
-            auto [ec, n] = co_await beast::http::async_read(src, src_buffer, parser, use_nothrow);
-            result.bytes_read += n;
-            if (ec == beast::http::error::need_buffer) {
-                ec = {};
+        if (!body_ready) {
+            if (!parser.is_done()) {
+                message.body().data = chunk.data();
+                message.body().size = chunk.size();
+                detail::expire_after(src, io_timeout);
+                auto [ec, n] =
+                    co_await beast::http::async_read_some(src, src_buffer, parser, use_nothrow);
+                result.bytes_read += n;
+                if (ec == beast::http::error::need_buffer) {
+                    ec = {};
+                }
+                if (ec) {
+                    result.read_error = ec;
+                    co_return result;
+                }
+                // A read can end on a chunk header with no body byte yet: no data then, as
+                // Beast would frame an empty piece as the last chunk.
+                const std::size_t filled = chunk.size() - message.body().size;
+                message.body().size = filled;
+                message.body().data = filled > 0 ? chunk.data() : nullptr;
+                message.body().more = !parser.is_done();
+            } else {
+                message.body().data = nullptr;
+                message.body().size = 0;
+                message.body().more = false;
             }
-            if (ec) {
-                result.read_error = ec;
-                co_return result;
-            }
-            message.body().size = chunk.size() - message.body().size;
-            message.body().data = chunk.data();
-            message.body().more = !parser.is_done();
-        } else {
-            message.body().data = nullptr;
-            message.body().size = 0;
-            message.body().more = false;
         }
+        body_ready = false;
         detail::expire_after(dst, io_timeout);
         auto [ec, n] = co_await beast::http::async_write(dst, serializer, use_nothrow);
         result.bytes_written += n;
@@ -103,9 +161,8 @@ asio::awaitable<RelayResult> relay_message(Src& src, beast::flat_buffer& src_buf
 template <class Src, bool IsRequest>
 asio::awaitable<bool> discard_body(Src& src, beast::flat_buffer& src_buffer,
                                    BufferParser<IsRequest>& parser, std::uint64_t max_bytes,
-                                   std::chrono::milliseconds io_timeout,
-                                   std::uint64_t& bytes_read) {
-    std::array<char, 16 * 1024> chunk{};
+                                   std::chrono::milliseconds io_timeout, std::uint64_t& bytes_read,
+                                   std::span<char> chunk) {
     std::uint64_t total = 0;
     while (!parser.is_done()) {
         parser.get().body().data = chunk.data();

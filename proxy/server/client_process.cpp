@@ -73,9 +73,40 @@ std::string short_command(std::string_view cmdline) {
     return out;
 }
 
-std::optional<audit::ClientProcess> find_client_process(std::uint16_t client_port,
-                                                        std::uint16_t server_port,
-                                                        const std::filesystem::path& proc) {
+namespace {
+
+bool holds_socket(const std::filesystem::path& process_dir, const std::string& wanted) {
+    std::error_code ec;
+    for (const auto& fd : std::filesystem::directory_iterator(process_dir / "fd", ec)) {
+        std::error_code link_ec;
+        const auto target = std::filesystem::read_symlink(fd.path(), link_ec);
+        if (!link_ec && target.native() == wanted) {
+            return true;
+        }
+    }
+    return false;
+}
+
+audit::ClientProcess describe(const std::filesystem::path& process_dir, std::int64_t pid) {
+    audit::ClientProcess process;
+    process.pid = pid;
+    std::error_code exe_ec;
+    const auto exe = std::filesystem::read_symlink(process_dir / "exe", exe_ec);
+    const std::string cmdline = read_file(process_dir / "cmdline");
+    process.exe =
+        exe_ec ? base_name(cmdline.substr(0, cmdline.find('\0'))) : exe.filename().string();
+    process.cmd = short_command(cmdline);
+    return process;
+}
+
+constexpr std::size_t kRecentPids = 8;
+constexpr std::size_t kMaxQueuedLookups = 1024;
+
+}  // namespace
+
+std::optional<audit::ClientProcess> find_client_process(
+    std::uint16_t client_port, std::uint16_t server_port, const std::filesystem::path& proc,
+    const std::vector<std::int64_t>& likely_pids) {
     std::optional<std::uint64_t> inode;
     for (const char* table : {"net/tcp", "net/tcp6"}) {
         inode = find_socket_inode(read_file(proc / table), client_port, server_port);
@@ -87,6 +118,12 @@ std::optional<audit::ClientProcess> find_client_process(std::uint16_t client_por
         return std::nullopt;
     }
     const std::string wanted = "socket:[" + std::to_string(*inode) + "]";
+    for (const auto pid : likely_pids) {
+        const auto dir = proc / std::to_string(pid);
+        if (holds_socket(dir, wanted)) {
+            return describe(dir, pid);
+        }
+    }
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(proc, ec)) {
         const std::string name = entry.path().filename().string();
@@ -95,25 +132,69 @@ std::optional<audit::ClientProcess> find_client_process(std::uint16_t client_por
         if (pec != std::errc{} || end != name.data() + name.size()) {
             continue;
         }
-        std::error_code fd_ec;
-        for (const auto& fd : std::filesystem::directory_iterator(entry.path() / "fd", fd_ec)) {
-            std::error_code link_ec;
-            const auto target = std::filesystem::read_symlink(fd.path(), link_ec);
-            if (link_ec || target.string() != wanted) {
-                continue;
-            }
-            audit::ClientProcess process;
-            process.pid = pid;
-            std::error_code exe_ec;
-            const auto exe = std::filesystem::read_symlink(entry.path() / "exe", exe_ec);
-            const std::string cmdline = read_file(entry.path() / "cmdline");
-            process.exe =
-                exe_ec ? base_name(cmdline.substr(0, cmdline.find('\0'))) : exe.filename().string();
-            process.cmd = short_command(cmdline);
-            return process;
+        if (holds_socket(entry.path(), wanted)) {
+            return describe(entry.path(), pid);
         }
     }
     return std::nullopt;
+}
+
+ClientProcessFinder::ClientProcessFinder(std::filesystem::path proc)
+    : proc_(std::move(proc))
+    , worker_([this] { run(); }) {}
+
+ClientProcessFinder::~ClientProcessFinder() {
+    stop();
+}
+
+void ClientProcessFinder::stop() {
+    std::deque<Job> dropped;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        dropped.swap(jobs_);
+    }
+    wake_.notify_one();
+    if (worker_.joinable()) {
+        worker_.join();
+    }
+}
+
+void ClientProcessFinder::find(std::uint16_t client_port, std::uint16_t server_port,
+                               Callback done) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_ && jobs_.size() < kMaxQueuedLookups) {
+            jobs_.push_back(Job{client_port, server_port, std::move(done)});
+            wake_.notify_one();
+            return;
+        }
+    }
+    done(std::nullopt);
+}
+
+void ClientProcessFinder::run() {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+            if (stopping_) {
+                return;
+            }
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        auto process = find_client_process(job.client_port, job.server_port, proc_, recent_pids_);
+        if (process) {
+            std::erase(recent_pids_, process->pid);
+            recent_pids_.insert(recent_pids_.begin(), process->pid);
+            if (recent_pids_.size() > kRecentPids) {
+                recent_pids_.pop_back();
+            }
+        }
+        job.done(std::move(process));
+    }
 }
 
 }  // namespace uaudit::server

@@ -12,25 +12,60 @@
 
 #include <boost/beast/http/write.hpp>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace uaudit::server {
 
+/// 16 KiB left uninitialised: it only ever holds bytes read into it.
+struct ScratchBuffer {
+    ScratchBuffer() {}  // NOLINT: no zero-fill, on purpose
+    std::span<char> span() { return bytes; }
+    std::array<char, 16 * 1024> bytes;
+};
+
+/// A client_process look-up running on the finder's worker; `wake` is on the connection's
+/// strand and is cancelled (posted there) once `done` is set.
+struct ProcessLookup {
+    explicit ProcessLookup(const asio::any_io_executor& executor)
+        : wake(executor) {}
+    std::atomic<bool> done{false};
+    std::optional<audit::ClientProcess> value;  // written before `done`, read after it
+    asio::steady_timer wake;
+};
+
 struct Connection {
+    Connection(ServerState& state_in, TcpStream stream_in, std::string client_in,
+               tcp::endpoint peer_in, std::uint16_t local_port_in)
+        : state(state_in)
+        , stream(std::move(stream_in))
+        , client(std::move(client_in))
+        , peer(peer_in)
+        , local_port(local_port_in) {}
+
     ServerState& state;
     TcpStream stream;
     beast::flat_buffer buffer;
     std::string client;  // ip:port
     tcp::endpoint peer;
     std::uint16_t local_port = 0;
-    bool process_looked_up = false;
-    std::optional<audit::ClientProcess> process;
+    // Reused by every exchange of the connection (one at a time): the body relay's scratch
+    // space and the upstream read buffer, sized so that a small response is read at once.
+    ScratchBuffer scratch;
+    beast::flat_buffer upstream_buffer;
+    std::shared_ptr<ProcessLookup> process_lookup;  // null: not a loopback client
 
-    /// The owning process of a loopback client (looked up once per connection).
-    const std::optional<audit::ClientProcess>& client_process();
+    /// Starts looking up the owning process of a loopback client, off the io thread.
+    void start_process_lookup();
+    /// The owning process of a loopback client (SPEC §8), waiting for the look-up if it is
+    /// still running (bounded); null for other clients.
+    asio::awaitable<std::optional<audit::ClientProcess>> client_process();
 };
 
 /// The request being handled: its head, parsed by `parser`, and timing.

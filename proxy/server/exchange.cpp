@@ -69,9 +69,20 @@ struct Outcome {
     std::optional<double> upstream_ms;
     std::optional<audit::ExchangeError> error;
     bool keep_alive = false;
+    bool in_scope = false;
 };
 
+// A client that got its answer may exit at once, and a closed socket has no owner left to
+// find: so the client_process look-up (started at accept, running meanwhile) must be over
+// before an in-scope answer is written.
+asio::awaitable<void> settle_client_process(Connection& conn, const Outcome& out) {
+    if (out.in_scope) {
+        co_await conn.client_process();
+    }
+}
+
 asio::awaitable<void> answer_locally(Connection& conn, Outcome& out, StringResponse& response) {
+    co_await settle_client_process(conn, out);
     out.status = response.result_int();
     out.bytes_out += co_await write_local(conn, response);
 }
@@ -96,6 +107,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     const auto decision = state.policy.evaluate({target.host, target.path, ua_views});
 
     audit::RequestRecord record;
+    out.in_scope = decision.in_scope;
     if (decision.in_scope) {
         record.ts = exchange.ts;
         record.id = audit::new_event_id();
@@ -124,9 +136,10 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                                                      : audit::RequestVerdict::noncompliant;
         record.findings = decision.verdict->findings;
         record.action = decision.action;
-        record.client_process = conn.client_process();
     }
-    const auto finish = [&] {
+    // A coroutine: the record waits for the client_process look-up (after the client has
+    // its answer). Awaited where it is called, so the references it captures stay valid.
+    const auto finish = [&]() -> asio::awaitable<void> {
         const double duration = ms_since(exchange.started);
         std::optional<bool> compliant;
         if (decision.in_scope) {
@@ -148,6 +161,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             record.duration_ms = duration;
             record.upstream_ms = out.upstream_ms;
             record.error = out.error;
+            record.client_process = co_await conn.client_process();
             state.record(record);
         } else if (state.config.events.out_of_scope == config::OutOfScopeEvents::each) {
             audit::OutOfScopeRecord oos;
@@ -174,14 +188,15 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
         bool keep = exchange.keep_alive && !state.stopping;
         if (!exchange.parser.is_done()) {
             // Read the body away only when the client is already sending it.
-            keep = keep && !expects_continue(req) &&
-                   co_await http::discard_body(conn.stream, conn.buffer, exchange.parser,
-                                               1024 * 1024, limits.idle_timeout, out.bytes_in);
+            keep =
+                keep && !expects_continue(req) &&
+                co_await http::discard_body(conn.stream, conn.buffer, exchange.parser, 1024 * 1024,
+                                            limits.idle_timeout, out.bytes_in, conn.scratch.span());
         }
         auto response = make_response(decision.block_status, "application/json",
                                       decision.block_body + "\n", exchange.version, keep);
         co_await answer_locally(conn, out, response);
-        finish();
+        co_await finish();
         co_return keep;
     }
 
@@ -213,7 +228,9 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     const std::string pool_key = target.authority();
     const auto upstream_start = Clock::now();
     std::optional<TcpStream> upstream;
-    beast::flat_buffer upstream_buffer;
+    beast::flat_buffer& upstream_buffer = conn.upstream_buffer;
+    upstream_buffer.clear();
+    upstream_buffer.reserve(conn.scratch.bytes.size());
     std::optional<http::BufferParser<false>> response;
     bool sent_continue = false;
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -231,7 +248,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                     json_error(failure.status, audit::to_string(failure.error),
                                failure_message(failure.error, pool_key), exchange.version, false);
                 co_await answer_locally(conn, out, answer);
-                finish();
+                co_await finish();
                 co_return false;
             }
             upstream.emplace(std::move(*connected.stream));
@@ -246,12 +263,13 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             sent_continue = true;
             if (ec) {
                 out.error = audit::ExchangeError::client_aborted;
-                finish();
+                co_await finish();
                 co_return false;
             }
         }
-        auto sent = co_await http::relay_message(conn.stream, conn.buffer, exchange.parser,
-                                                 *upstream, limits.idle_timeout);
+        auto sent =
+            co_await http::relay_message(conn.stream, conn.buffer, exchange.parser, *upstream,
+                                         limits.idle_timeout, conn.scratch.span());
         out.bytes_in += sent.bytes_read;
         if (sent.read_error) {
             const bool too_large = sent.read_error == bh::error::body_limit;
@@ -272,7 +290,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                                          exchange.version, false);
                 co_await answer_locally(conn, out, answer);
             }
-            finish();
+            co_await finish();
             co_return false;
         }
         if (sent.write_error) {
@@ -283,7 +301,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             auto answer = json_error(502, "upstream_reset", failure_message(*out.error, pool_key),
                                      exchange.version, false);
             co_await answer_locally(conn, out, answer);
-            finish();
+            co_await finish();
             co_return false;
         }
         // 5. The response head (1xx interim responses are dropped: we sent our own 100).
@@ -320,7 +338,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                            audit::to_string(*out.error), failure_message(*out.error, pool_key),
                            exchange.version, false);
             co_await answer_locally(conn, out, answer);
-            finish();
+            co_await finish();
             co_return false;
         }
         break;
@@ -349,8 +367,10 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     res.version(exchange.version);
     res.keep_alive(keep);
     out.status = status;
-    auto relayed = co_await http::relay_message(*upstream, upstream_buffer, *response, conn.stream,
-                                                limits.idle_timeout, head_only);
+    co_await settle_client_process(conn, out);
+    auto relayed =
+        co_await http::relay_message(*upstream, upstream_buffer, *response, conn.stream,
+                                     limits.idle_timeout, conn.scratch.span(), head_only);
     out.bytes_out += relayed.bytes_written;
     if (relayed.read_error) {
         out.error = relayed.read_error == beast::error::timeout
@@ -363,7 +383,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     } else if (upstream_keep_alive && upstream_buffer.size() == 0 && response->is_done()) {
         state.pool.put(pool_key, std::move(*upstream));
     }
-    finish();
+    co_await finish();
     co_return keep;
 }
 

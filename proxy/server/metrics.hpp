@@ -40,6 +40,10 @@ public:
     void count_upstream_error(std::string_view reason);
     void connection_opened() { connections_.fetch_add(1); }
     void connection_closed() { connections_.fetch_sub(1); }
+    /// A request is being handled: from its head to its record (tests wait for zero).
+    void exchange_started() { exchanges_.fetch_add(1); }
+    void exchange_finished() { exchanges_.fetch_sub(1); }
+    std::int64_t exchanges_active() const { return exchanges_.load(); }
 
     std::int64_t connections_active() const { return connections_.load(); }
     MetricsSnapshot snapshot() const;
@@ -59,6 +63,7 @@ private:
     std::atomic<std::uint64_t> refused_{0};
     std::atomic<std::uint64_t> tunnels_{0};
     std::atomic<std::int64_t> connections_{0};
+    std::atomic<std::int64_t> exchanges_{0};
     mutable std::mutex mutex_;
     std::map<std::string, std::uint64_t> findings_;
     std::map<std::string, std::uint64_t> upstream_errors_;

@@ -272,6 +272,7 @@ ProxyServer::~ProxyServer() {
         wait();
     }
     impl_->state.pool.clear();
+    impl_->state.process_finder.stop();
 }
 
 void ProxyServer::start() {
@@ -327,6 +328,7 @@ int ProxyServer::wait() {
     m.threads.clear();
     m.finished = true;
     m.state.pool.clear();
+    m.state.process_finder.stop();
     m.emit_summaries();
     audit::RunStopRecord stop{run_info(m.state, m.state.listen_port), {}};
     const auto snap = m.state.metrics.snapshot();
@@ -366,6 +368,10 @@ std::optional<std::uint16_t> ProxyServer::admin_port() const {
 
 std::filesystem::path ProxyServer::event_log_path() const {
     return impl_->events.path();
+}
+
+std::int64_t ProxyServer::exchanges_active() const {
+    return impl_->state.metrics.exchanges_active();
 }
 
 void ProxyServer::flush_events() {

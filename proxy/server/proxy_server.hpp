@@ -49,6 +49,9 @@ public:
     std::filesystem::path event_log_path() const;
     /// Waits until every record emitted so far is written.
     void flush_events();
+
+    /// Requests being handled right now (head received, record not yet emitted).
+    std::int64_t exchanges_active() const;
     /// Closes and reopens the event log (what SIGHUP does).
     void reopen_events();
 

@@ -4,12 +4,25 @@
 #include "server/client_process.hpp"
 #include "server/connection.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
 
 namespace uaudit::server {
 namespace {
 
 namespace bh = beast::http;
+
+// Counts one request from its head to the end of its handling (its record included).
+struct ExchangeGuard {
+    explicit ExchangeGuard(Metrics& metrics_in)
+        : metrics(metrics_in) {
+        metrics.exchange_started();
+    }
+    ~ExchangeGuard() { metrics.exchange_finished(); }
+    ExchangeGuard(const ExchangeGuard&) = delete;
+    ExchangeGuard& operator=(const ExchangeGuard&) = delete;
+    Metrics& metrics;
+};
 
 struct RegistryGuard {
     ServerState& state;
@@ -46,17 +59,37 @@ bool proxy_auth_ok(const ServerState& state, const bh::request_header<>& head) {
 
 }  // namespace
 
-const std::optional<audit::ClientProcess>& Connection::client_process() {
-    if (!process_looked_up) {
-        process_looked_up = true;
-        if (peer.address().is_loopback() ||
-            (peer.address().is_v6() && peer.address().to_v6().is_v4_mapped() &&
-             asio::ip::make_address_v4(asio::ip::v4_mapped, peer.address().to_v6())
-                 .is_loopback())) {
-            process = find_client_process(peer.port(), local_port);
-        }
+void Connection::start_process_lookup() {
+    auto address = peer.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
     }
-    return process;
+    if (!address.is_loopback()) {
+        return;
+    }
+    auto lookup = std::make_shared<ProcessLookup>(stream.get_executor());
+    process_lookup = lookup;
+    state.process_finder.find(
+        peer.port(), local_port, [lookup](std::optional<audit::ClientProcess> found) {
+            lookup->value = std::move(found);
+            lookup->done.store(true, std::memory_order_release);
+            asio::post(lookup->wake.get_executor(), [lookup] { lookup->wake.cancel(); });
+        });
+}
+
+asio::awaitable<std::optional<audit::ClientProcess>> Connection::client_process() {
+    if (!process_lookup) {
+        co_return std::nullopt;
+    }
+    if (!process_lookup->done.load(std::memory_order_acquire)) {
+        // Normally a few milliseconds; the bound keeps a stuck /proc from holding records.
+        process_lookup->wake.expires_after(std::chrono::seconds(2));
+        co_await process_lookup->wake.async_wait(use_nothrow);
+    }
+    if (!process_lookup->done.load(std::memory_order_acquire)) {
+        co_return std::nullopt;
+    }
+    co_return process_lookup->value;
 }
 
 asio::awaitable<std::uint64_t> write_local(Connection& conn, StringResponse& response) {
@@ -102,25 +135,20 @@ asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
     error_code ec;
     const auto peer = socket.remote_endpoint(ec);
     const auto local = socket.local_endpoint(ec);
-    Connection conn{state,
-                    TcpStream(std::move(socket)),
-                    beast::flat_buffer(),
-                    endpoint_text(peer),
-                    peer,
-                    local.port(),
-                    false,
-                    std::nullopt};
+    Connection conn(state, TcpStream(std::move(socket)), endpoint_text(peer), peer, local.port());
     state.metrics.connection_opened();
     RegistryGuard guard{state, std::make_shared<SessionHandle>()};
     guard.handle->stream = &conn.stream;
     state.sessions.add(guard.handle, conn.stream.get_executor());
 
     if (!state.client_allowed(peer.address())) {
+        const ExchangeGuard in_flight(state.metrics);
         co_await refuse(conn, nullptr, 403, "client_not_allowed",
                         "this client address is not in access.allow_clients", false);
         conn.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
         co_return;
     }
+    conn.start_process_lookup();
     const auto& limits = state.config.limits;
     const http::HeadLimits head_limits{limits.max_header_bytes, limits.header_timeout,
                                        limits.idle_timeout};
@@ -133,6 +161,7 @@ asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
         exchange.head = co_await http::read_request_head(conn.stream, conn.buffer, exchange.parser,
                                                          head_limits);
         guard.handle->idle = false;
+        const ExchangeGuard in_flight(state.metrics);
         const auto now_steady = std::chrono::steady_clock::now();
         exchange.started = exchange.head.first_byte == std::chrono::steady_clock::time_point{}
                                ? now_steady

@@ -9,6 +9,7 @@
 #include "core/asio.hpp"
 #include "http/connector.hpp"
 #include "http/pool.hpp"
+#include "server/client_process.hpp"
 #include "server/live_report.hpp"
 #include "server/metrics.hpp"
 #include "server/out_of_scope.hpp"
@@ -55,6 +56,7 @@ struct ServerState {
     Metrics metrics;
     OutOfScopeCounter out_of_scope;
     SessionRegistry sessions;
+    ClientProcessFinder process_finder;            // stopped before the io_context goes away
     std::optional<std::string> proxy_credentials;  // base64 "user:password" when proxy_auth is set
     std::uint16_t listen_port = 0;                 // the forward listener's bound port
     std::atomic<bool> stopping{false};

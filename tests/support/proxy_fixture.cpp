@@ -63,25 +63,16 @@ void ProxyFixture::stop() {
 
 std::string ProxyFixture::event_log_text() {
     // A record is emitted when its exchange ends, which can be just after the client read the
-    // response: read until two reads 50 ms apart agree (at most 2 s), so a slow (sanitizer)
-    // build does not race the test.
-    const auto read_log = [this] {
-        proxy_->flush_events();
-        std::ifstream in(proxy_->event_log_path());
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    };
-    std::string text = read_log();
-    for (int i = 0; i < 40; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        std::string again = read_log();
-        if (again == text) {
-            break;
-        }
-        text = std::move(again);
+    // response (and after the client_process look-up): wait until no request is being
+    // handled (at most 5 s), then flush.
+    for (int i = 0; i < 1000 && proxy_->exchanges_active() > 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    return text;
+    proxy_->flush_events();
+    std::ifstream in(proxy_->event_log_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 std::vector<boost::json::object> ProxyFixture::events() {

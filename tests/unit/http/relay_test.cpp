@@ -10,6 +10,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <span>
 #include <string>
 
 namespace asio = uaudit::asio;
@@ -18,6 +20,10 @@ namespace bh = boost::beast::http;
 using uaudit::http::HeadStatus;
 
 namespace {
+
+// The relay's scratch space; small, so that bodies take several rounds.
+std::array<char, 1000> scratch_bytes;
+const std::span<char> scratch{scratch_bytes};
 
 template <class T>
 T run(asio::io_context& ioc, asio::awaitable<T> task) {
@@ -128,8 +134,8 @@ TEST_CASE("relay_message streams chunked and sized bodies", "[http][relay]") {
         const auto head = run(ioc, uaudit::http::read_request_head(src, buffer, c.parser, {}));
         REQUIRE(head.status == HeadStatus::ok);
         c.parser.get().target("/x");
-        const auto result = run(
-            ioc, uaudit::http::relay_message(src, buffer, c.parser, dst, std::chrono::seconds(5)));
+        const auto result = run(ioc, uaudit::http::relay_message(src, buffer, c.parser, dst,
+                                                                 std::chrono::seconds(5), scratch));
         REQUIRE(result.ok());
         CHECK(result.bytes_read == c.input.size() - head.bytes);
         const std::string wire = sink.str();
@@ -160,8 +166,8 @@ TEST_CASE("a chunked body over the limit fails the relay with body_limit", "[htt
     REQUIRE(run(ioc, uaudit::http::read_request_head(src, buffer, c.parser, {})).status ==
             HeadStatus::ok);
     c.parser.body_limit(4);
-    const auto result =
-        run(ioc, uaudit::http::relay_message(src, buffer, c.parser, dst, std::chrono::seconds(5)));
+    const auto result = run(ioc, uaudit::http::relay_message(src, buffer, c.parser, dst,
+                                                             std::chrono::seconds(5), scratch));
     CHECK(result.read_error == bh::error::body_limit);
 }
 
@@ -192,10 +198,11 @@ TEST_CASE("relay_message reports, never crashes on, a failure at any step", "[ht
             CHECK((head.status == HeadStatus::aborted || head.status == HeadStatus::closed));
             continue;
         }
-        const auto result = run(
-            ioc, uaudit::http::relay_message(src, buffer, parser, dst, std::chrono::seconds(1)));
+        const auto result = run(ioc, uaudit::http::relay_message(src, buffer, parser, dst,
+                                                                 std::chrono::seconds(1), scratch));
         if (result.ok()) {
             succeeded = true;
+            CAPTURE(sink.str());
             CHECK(parse_request(sink.str()).body() == "hello world");
         } else {
             CHECK((result.read_error == beast::test::error::test_failure ||
