@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <iterator>
+#include <type_traits>
 
 namespace uaudit::http {
 namespace {
@@ -19,13 +20,16 @@ bool still_usable(tcp::socket& socket) {
 
 }  // namespace
 
-ConnectionPool::ConnectionPool(std::size_t per_key, std::chrono::milliseconds max_idle)
+template <class Stream>
+BasicConnectionPool<Stream>::BasicConnectionPool(std::size_t per_key,
+                                                 std::chrono::milliseconds max_idle)
     : per_key_(per_key)
     , max_idle_(max_idle) {}
 
-std::optional<TcpStream> ConnectionPool::take(const std::string& key,
-                                              const asio::any_io_executor& executor) {
-    std::optional<TcpStream> found;
+template <class Stream>
+std::optional<Stream> BasicConnectionPool<Stream>::take(const std::string& key,
+                                                        const asio::any_io_executor& executor) {
+    std::optional<Stream> found;
     {
         std::lock_guard lock(mutex_);
         auto it = idle_.find(key);
@@ -43,10 +47,13 @@ std::optional<TcpStream> ConnectionPool::take(const std::string& key,
                 return entry.stream.get_executor() == executor;
             });
             if (pick == list.rend()) {
+                if constexpr (!std::is_same_v<Stream, TcpStream>) {
+                    return std::nullopt;
+                }
                 pick = list.rbegin();
             }
             const auto where = std::next(pick).base();
-            if (still_usable(where->stream.socket())) {
+            if (still_usable(beast::get_lowest_layer(where->stream).socket())) {
                 found.emplace(std::move(where->stream));
                 list.erase(where);
                 break;
@@ -60,29 +67,34 @@ std::optional<TcpStream> ConnectionPool::take(const std::string& key,
     if (!found || found->get_executor() == executor) {
         return found;
     }
-    error_code ec;
-    auto& socket = found->socket();
-    const auto protocol = socket.local_endpoint(ec).protocol();
-    if (ec) {
+    if constexpr (!std::is_same_v<Stream, TcpStream>) {
         return std::nullopt;
+    } else {
+        error_code ec;
+        auto& socket = found->socket();
+        const auto protocol = socket.local_endpoint(ec).protocol();
+        if (ec) {
+            return std::nullopt;
+        }
+        const auto handle = socket.release(ec);
+        if (ec) {
+            return std::nullopt;
+        }
+        tcp::socket rebound(executor);
+        rebound.assign(protocol, handle, ec);
+        if (ec) {
+            return std::nullopt;
+        }
+        return TcpStream(std::move(rebound));
     }
-    const auto handle = socket.release(ec);
-    if (ec) {
-        return std::nullopt;
-    }
-    tcp::socket rebound(executor);
-    rebound.assign(protocol, handle, ec);
-    if (ec) {
-        return std::nullopt;
-    }
-    return TcpStream(std::move(rebound));
 }
 
-void ConnectionPool::put(const std::string& key, TcpStream stream) {
+template <class Stream>
+void BasicConnectionPool<Stream>::put(const std::string& key, Stream stream) {
     if (per_key_ == 0) {
         return;
     }
-    stream.expires_never();
+    beast::get_lowest_layer(stream).expires_never();
     std::lock_guard lock(mutex_);
     auto& list = idle_[key];
     const auto now = std::chrono::steady_clock::now();
@@ -95,12 +107,14 @@ void ConnectionPool::put(const std::string& key, TcpStream stream) {
     list.push_back(Idle{std::move(stream), now});
 }
 
-void ConnectionPool::clear() {
+template <class Stream>
+void BasicConnectionPool<Stream>::clear() {
     std::lock_guard lock(mutex_);
     idle_.clear();
 }
 
-std::size_t ConnectionPool::idle() const {
+template <class Stream>
+std::size_t BasicConnectionPool<Stream>::idle() const {
     std::lock_guard lock(mutex_);
     std::size_t total = 0;
     for (const auto& [key, list] : idle_) {
@@ -108,5 +122,8 @@ std::size_t ConnectionPool::idle() const {
     }
     return total;
 }
+
+template class BasicConnectionPool<TcpStream>;
+template class BasicConnectionPool<TlsStream>;
 
 }  // namespace uaudit::http

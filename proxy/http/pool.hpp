@@ -6,6 +6,7 @@
 // calls (deregister, register, FIONBIO, getsockname).
 
 #include "core/asio.hpp"
+#include "http/tls_stream.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -17,17 +18,20 @@
 
 namespace uaudit::http {
 
-class ConnectionPool {
+/// `Stream` is TcpStream (plain upstreams) or TlsStream (TLS upstreams: handed out only to
+/// the executor that returned them, since an established TLS stream cannot be re-bound).
+template <class Stream>
+class BasicConnectionPool {
 public:
     /// `per_key` idle connections at most per key (0 disables pooling); a connection idle
     /// longer than `max_idle` is closed instead of reused.
-    ConnectionPool(std::size_t per_key, std::chrono::milliseconds max_idle);
+    BasicConnectionPool(std::size_t per_key, std::chrono::milliseconds max_idle);
 
     /// An idle, still-open connection for `key`, rebound to `executor`; nullopt when none.
-    std::optional<TcpStream> take(const std::string& key, const asio::any_io_executor& executor);
+    std::optional<Stream> take(const std::string& key, const asio::any_io_executor& executor);
 
     /// Returns a connection whose last exchange completed cleanly (keep-alive both ways).
-    void put(const std::string& key, TcpStream stream);
+    void put(const std::string& key, Stream stream);
 
     /// Closes every idle connection (before the io_context they belong to goes away).
     void clear();
@@ -37,7 +41,7 @@ public:
 
 private:
     struct Idle {
-        TcpStream stream;
+        Stream stream;
         std::chrono::steady_clock::time_point since;
     };
     std::size_t per_key_;
@@ -45,5 +49,11 @@ private:
     mutable std::mutex mutex_;
     std::map<std::string, std::list<Idle>> idle_;  // oldest first
 };
+
+using ConnectionPool = BasicConnectionPool<TcpStream>;
+using TlsConnectionPool = BasicConnectionPool<TlsStream>;
+
+extern template class BasicConnectionPool<TcpStream>;
+extern template class BasicConnectionPool<TlsStream>;
 
 }  // namespace uaudit::http

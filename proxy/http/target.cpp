@@ -138,6 +138,24 @@ std::optional<Target> parse_absolute_target(std::string_view text, std::string& 
     return target;
 }
 
+std::optional<Target> parse_origin_target(std::string_view text, std::string& error) {
+    if (text.empty() || text.front() != '/') {
+        error = "expected an origin-form target (/path) inside the tunnel";
+        return std::nullopt;
+    }
+    auto parsed = boost::urls::parse_origin_form(text);
+    if (!parsed) {
+        error = "malformed request target";
+        return std::nullopt;
+    }
+    Target target;
+    target.path = parsed->encoded_path();
+    if (parsed->has_query()) {
+        target.query = std::string(parsed->encoded_query());
+    }
+    return target;
+}
+
 std::optional<Target> parse_authority_target(std::string_view text, std::string& error) {
     auto parsed = boost::urls::parse_authority(text);
     if (!parsed || text.empty()) {

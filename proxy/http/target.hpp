@@ -34,6 +34,10 @@ struct Target {
 /// use CONNECT for TLS).
 std::optional<Target> parse_absolute_target(std::string_view text, std::string& error);
 
+/// Parses an origin-form target (`/path?query`, requests inside an intercepted tunnel): only
+/// `path` and `query` are set; the caller knows the scheme, host and port.
+std::optional<Target> parse_origin_target(std::string_view text, std::string& error);
+
 /// Parses an authority-form target of CONNECT (`host:port`, `[v6]:port`); the port is required.
 std::optional<Target> parse_authority_target(std::string_view text, std::string& error);
 

@@ -13,6 +13,14 @@
 namespace uaudit::server {
 namespace {
 
+std::string render_metrics(const ServerState& state) {
+    if (!state.tls) {
+        return state.metrics.render(state.events.errors());
+    }
+    const auto certs = state.tls->certs->stats();
+    return state.metrics.render(state.events.errors(), certs.hits, certs.misses);
+}
+
 namespace bh = beast::http;
 
 StringResponse route(const bh::request<bh::string_body>& req, ServerState& state) {
@@ -42,8 +50,8 @@ StringResponse route(const bh::request<bh::string_body>& req, ServerState& state
         return make_response(200, "text/plain; charset=utf-8", "ok\n", version, keep);
     }
     if (path == "/metrics") {
-        return make_response(200, "text/plain; version=0.0.4; charset=utf-8",
-                             state.metrics.render(state.events.errors()), version, keep);
+        return make_response(200, "text/plain; version=0.0.4; charset=utf-8", render_metrics(state),
+                             version, keep);
     }
     if (path == "/report" || path == "/report.html") {
         // Summarizing takes the report's lock briefly; rendering happens outside it.

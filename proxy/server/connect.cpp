@@ -1,6 +1,5 @@
-// CONNECT: `200 Connection established`, then a blind tunnel (SPEC §7). TLS interception of
-// in-scope hosts plugs in here: when `intercepts(host)` and a CertAuthority exists, the
-// connection becomes a TLS server stream and runs the same exchange loop as plain requests.
+// CONNECT: `200 Connection established`, then TLS interception (intercept.cpp) for the hosts
+// `intercept:` names, a blind tunnel for the others (SPEC §7).
 
 #include "server/connection.hpp"
 #include "server/tunnel.hpp"
@@ -12,8 +11,19 @@ namespace uaudit::server {
 asio::awaitable<void> connect_exchange(Connection& conn, Exchange& exchange,
                                        const http::Target& target) {
     ServerState& state = conn.state;
-    // TODO(tls): when state.policy.scope().intercepts(target.host) (intercept: scope|all),
-    // terminate TLS here instead of tunnelling blind.
+    if (state.tls && intercepts(state.config, state.policy.scope(), target.host)) {
+        static constexpr std::string_view established =
+            "HTTP/1.1 200 Connection established\r\n\r\n";
+        conn.stream.expires_after(state.config.limits.idle_timeout);
+        auto [ec, n] =
+            co_await asio::async_write(conn.stream, asio::buffer(established), use_nothrow);
+        conn.stream.expires_never();
+        if (!ec) {
+            co_await intercept_exchange(conn, exchange, target);
+        }
+        co_return;
+    }
+    const ExchangeGuard in_flight(state.metrics);
     auto connected = co_await state.connector.connect(target.host, target.port);
     audit::OutOfScopeRecord record;
     record.ts = exchange.ts;

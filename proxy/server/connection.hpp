@@ -7,6 +7,7 @@
 #include "http/read_head.hpp"
 #include "http/relay.hpp"
 #include "http/target.hpp"
+#include "http/tls_stream.hpp"
 #include "server/responses.hpp"
 #include "server/state.hpp"
 
@@ -60,6 +61,7 @@ struct Connection {
     ScratchBuffer scratch;
     beast::flat_buffer upstream_buffer;
     std::shared_ptr<ProcessLookup> process_lookup;  // null: not a loopback client
+    SessionHandle* session = nullptr;               // the registry's view (idle flag)
 
     /// Starts looking up the owning process of a loopback client, off the io thread.
     void start_process_lookup();
@@ -78,19 +80,59 @@ struct Exchange {
     bool keep_alive = true;  // what the client asked for, before hop-by-hop removal
 };
 
-/// Writes a response uaudit built itself; returns the bytes written (0 on failure).
-asio::awaitable<std::uint64_t> write_local(Connection& conn, StringResponse& response);
+// Counts one request from its head to the end of its handling (its record included).
+struct ExchangeGuard {
+    explicit ExchangeGuard(Metrics& metrics_in)
+        : metrics(metrics_in) {
+        metrics.exchange_started();
+    }
+    ~ExchangeGuard() { metrics.exchange_finished(); }
+    ExchangeGuard(const ExchangeGuard&) = delete;
+    ExchangeGuard& operator=(const ExchangeGuard&) = delete;
+    Metrics& metrics;
+};
+
+/// Reads the next request head on `client` into `exchange` with the limits of SPEC §4.
+/// False when the connection must end: the peer closed or stayed idle (nothing recorded), or
+/// the head was refused (answered with 400/408/431 and recorded).
+template <class Client>
+asio::awaitable<bool> read_next_request(Connection& conn, Client& client, Exchange& exchange);
+
+/// Writes a response uaudit built itself to `client` (the connection's TCP stream, or TLS
+/// inside an intercepted CONNECT); returns the bytes written (0 on failure).
+template <class Client>
+asio::awaitable<std::uint64_t> write_local(Connection& conn, Client& client,
+                                           StringResponse& response);
+inline asio::awaitable<std::uint64_t> write_local(Connection& conn, StringResponse& response) {
+    return write_local(conn, conn.stream, response);
+}
 
 /// Answers with a JSON error and records a `refused` event.
-asio::awaitable<void> refuse(Connection& conn, const Exchange* exchange, unsigned status,
-                             std::string_view code, std::string_view message, bool keep_alive);
+template <class Client>
+asio::awaitable<void> refuse(Connection& conn, Client& client, const Exchange* exchange,
+                             unsigned status, std::string_view code, std::string_view message,
+                             bool keep_alive);
+inline asio::awaitable<void> refuse(Connection& conn, const Exchange* exchange, unsigned status,
+                                    std::string_view code, std::string_view message,
+                                    bool keep_alive) {
+    return refuse(conn, conn.stream, exchange, status, code, message, keep_alive);
+}
 
-/// Handles a plain absolute-form request (scope, policy, forward, record). Returns whether
-/// the connection may carry another request.
-asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
-                                       const http::Target& target);
+/// Handles one request whose target is known (scope, policy, forward, record): plain
+/// absolute-form ones (`via` forward, TcpStream both sides) and those inside an intercepted
+/// CONNECT (`via` intercept, TLS both sides). Returns whether `client` may carry another
+/// request.
+template <class Client, class Upstream>
+asio::awaitable<bool> forward_exchange(Connection& conn, Client& client, Exchange& exchange,
+                                       const http::Target& target, audit::Via via);
 
-/// Handles CONNECT (after the port check): 200, then a blind tunnel. The connection ends with it.
+/// The TLS side of an intercepted CONNECT (after `200 Connection established`): handshake
+/// with a leaf for the host, then the requests inside, each through forward_exchange.
+asio::awaitable<void> intercept_exchange(Connection& conn, Exchange& exchange,
+                                         const http::Target& target);
+
+/// Handles CONNECT (after the port check): 200, then TLS interception when the host is
+/// intercepted, else a blind tunnel. The connection ends with it.
 asio::awaitable<void> connect_exchange(Connection& conn, Exchange& exchange,
                                        const http::Target& target);
 

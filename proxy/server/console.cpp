@@ -8,6 +8,28 @@
 
 namespace uaudit::server {
 
+namespace {
+
+std::string https_line(const ServerState& state) {
+    if (!state.tls) {
+        return "  HTTPS (CONNECT): tunnelled without inspection (intercept: none).\n";
+    }
+    const std::string cert = state.tls->ca->paths().cert.string();
+    std::string text = "  HTTPS (CONNECT): intercepted for ";
+    text += state.config.intercept == config::Intercept::all ? "every host" : "in-scope hosts";
+    text += ", other hosts tunnelled blind.\n";
+    text += "  CA:      " + cert + (state.tls->ca_created ? " (created now)" : "") + "\n";
+    text += "           SHA-256 " + state.tls->ca->fingerprint_sha256() + "\n";
+    text += "    clients must trust it: curl --cacert " + cert + ", REQUESTS_CA_BUNDLE=" + cert +
+            ", NODE_EXTRA_CA_CERTS=" + cert + "; all clients: uaudit ca show\n";
+    if (!state.config.tls.upstream_verify) {
+        text += "  WARNING: tls.upstream_verify is false: upstream certificates are NOT checked.\n";
+    }
+    return text;
+}
+
+}  // namespace
+
 void print_banner(std::ostream& out, const ServerState& state, const std::filesystem::path& events,
                   std::optional<std::uint16_t> admin_port) {
     const auto& config = state.config;
@@ -38,7 +60,7 @@ void print_banner(std::ostream& out, const ServerState& state, const std::filesy
         << "    export HTTP_PROXY=" << proxy << " HTTPS_PROXY=" << proxy << "\n"
         << "    python: requests.get(url, proxies={'http': '" << proxy << "', 'https': '" << proxy
         << "'})\n"
-        << "  HTTPS (CONNECT) is tunnelled without inspection in this version.\n"
+        << https_line(state)
         << "  Stop with Ctrl-C (SIGINT) or SIGTERM; SIGHUP reopens the event log.\n"
         << std::flush;
 }

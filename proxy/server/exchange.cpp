@@ -5,10 +5,13 @@
 #include "http/framing.hpp"
 #include "http/hop_by_hop.hpp"
 #include "server/connection.hpp"
+#include "tls/upstream_failure.hpp"
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+
+#include <type_traits>
 
 namespace uaudit::server {
 namespace {
@@ -24,16 +27,17 @@ double ms_since(Clock::time_point start) {
 struct Failure {
     audit::ExchangeError error;
     unsigned status;
+    std::string message;  // for the JSON body; empty = failure_message()
 };
 
 Failure from_connect(http::UpstreamError error) {
     switch (error) {
         case http::UpstreamError::dns_failed:
-            return {audit::ExchangeError::dns_failed, 502};
+            return {audit::ExchangeError::dns_failed, 502, {}};
         case http::UpstreamError::connect_timeout:
-            return {audit::ExchangeError::connect_timeout, 504};
+            return {audit::ExchangeError::connect_timeout, 504, {}};
         default:
-            return {audit::ExchangeError::connect_failed, 502};
+            return {audit::ExchangeError::connect_failed, 502, {}};
     }
 }
 
@@ -81,16 +85,78 @@ asio::awaitable<void> settle_client_process(Connection& conn, const Outcome& out
     }
 }
 
-asio::awaitable<void> answer_locally(Connection& conn, Outcome& out, StringResponse& response) {
+template <class Client>
+asio::awaitable<void> answer_locally(Connection& conn, Client& client, Outcome& out,
+                                     StringResponse& response) {
     co_await settle_client_process(conn, out);
     out.status = response.result_int();
-    out.bytes_out += co_await write_local(conn, response);
+    out.bytes_out += co_await write_local(conn, client, response);
+}
+
+// A new upstream connection: TCP, then for TLS upstreams the verified handshake (SPEC §7).
+template <class Upstream>
+struct Opened {
+    std::optional<Upstream> stream;
+    std::optional<Failure> failure;
+};
+
+asio::awaitable<Opened<TcpStream>> open_upstream(ServerState& state, const http::Target& target,
+                                                 std::type_identity<TcpStream>) {
+    Opened<TcpStream> opened;
+    auto connected = co_await state.connector.connect(target.host, target.port);
+    if (!connected.stream) {
+        opened.failure = from_connect(connected.error);
+        co_return opened;
+    }
+    opened.stream.emplace(std::move(*connected.stream));
+    co_return opened;
+}
+
+asio::awaitable<Opened<http::TlsStream>> open_upstream(ServerState& state,
+                                                       const http::Target& target,
+                                                       std::type_identity<http::TlsStream>) {
+    Opened<http::TlsStream> opened;
+    auto connected = co_await state.connector.connect(target.host, target.port);
+    if (!connected.stream) {
+        opened.failure = from_connect(connected.error);
+        co_return opened;
+    }
+    http::TlsStream stream(std::move(*connected.stream), *state.tls->upstream);
+    if (!state.tls->upstream_tls->prepare(stream.native_handle(), target.host, target.port)) {
+        opened.failure = Failure{audit::ExchangeError::tls_handshake_failed, 502,
+                                 "cannot set up TLS for upstream " + target.authority()};
+        co_return opened;
+    }
+    beast::get_lowest_layer(stream).expires_after(state.config.limits.connect_timeout);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_nothrow);
+    beast::get_lowest_layer(stream).expires_never();
+    if (ec) {
+        const auto failure =
+            tls::classify_upstream_failure(stream.native_handle(), ec, target.host, target.port);
+        opened.failure =
+            Failure{failure.is_verify_failure() ? audit::ExchangeError::tls_verify_failed
+                                                : audit::ExchangeError::tls_handshake_failed,
+                    502, failure.message};
+        co_return opened;
+    }
+    opened.stream.emplace(std::move(stream));
+    co_return opened;
+}
+
+http::ConnectionPool& pool_of(ServerState& state, std::type_identity<TcpStream>) {
+    return state.pool;
+}
+
+http::TlsConnectionPool& pool_of(ServerState& state, std::type_identity<http::TlsStream>) {
+    return state.tls_pool;
 }
 
 }  // namespace
 
-asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
-                                       const http::Target& target) {
+template <class Client, class Upstream>
+asio::awaitable<bool> forward_exchange(Connection& conn, Client& client, Exchange& exchange,
+                                       const http::Target& target, audit::Via via) {
+    constexpr std::type_identity<Upstream> upstream_kind;
     ServerState& state = conn.state;
     const auto& limits = state.config.limits;
     auto& req = exchange.parser.get();
@@ -113,9 +179,9 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
         record.id = audit::new_event_id();
         record.instance = state.instance;
         record.client = conn.client;
-        record.via = audit::Via::forward;
+        record.via = via;
         record.method = std::string(req.method_string());
-        record.scheme = "http";
+        record.scheme = target.scheme;
         record.host = target.host;
         record.port = target.port;
         record.path = target.path;
@@ -169,7 +235,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             oos.id = audit::new_event_id();
             oos.instance = state.instance;
             oos.client = conn.client;
-            oos.via = audit::Via::forward;
+            oos.via = via;
             oos.method = std::string(req.method_string());
             oos.host = target.host;
             oos.port = target.port;
@@ -190,12 +256,12 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             // Read the body away only when the client is already sending it.
             keep =
                 keep && !expects_continue(req) &&
-                co_await http::discard_body(conn.stream, conn.buffer, exchange.parser, 1024 * 1024,
+                co_await http::discard_body(client, conn.buffer, exchange.parser, 1024 * 1024,
                                             limits.idle_timeout, out.bytes_in, conn.scratch.span());
         }
         auto response = make_response(decision.block_status, "application/json",
                                       decision.block_body + "\n", exchange.version, keep);
-        co_await answer_locally(conn, out, response);
+        co_await answer_locally(conn, client, out, response);
         co_await finish();
         co_return keep;
     }
@@ -214,7 +280,8 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     http::normalize_content_length(req);
     req.target(target.origin_form());
     req.version(11);
-    req.set(bh::field::host, target.port == 80
+    const std::uint16_t default_port = target.scheme == "https" ? 443 : 80;
+    req.set(bh::field::host, target.port == default_port
                                  ? (target.host_is_ipv6() ? "[" + target.host + "]" : target.host)
                                  : target.authority());
     if (limits.max_body_bytes > 0) {
@@ -227,7 +294,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     // out closed before anything of the request body was consumed.
     const std::string pool_key = target.authority();
     const auto upstream_start = Clock::now();
-    std::optional<TcpStream> upstream;
+    std::optional<Upstream> upstream;
     beast::flat_buffer& upstream_buffer = conn.upstream_buffer;
     upstream_buffer.clear();
     upstream_buffer.reserve(conn.scratch.bytes.size());
@@ -236,29 +303,30 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool reused = false;
         upstream.reset();
-        if (auto pooled = state.pool.take(pool_key, conn.stream.get_executor())) {
+        if (auto pooled = pool_of(state, upstream_kind).take(pool_key, client.get_executor())) {
             upstream.emplace(std::move(*pooled));
             reused = true;
         } else {
-            auto connected = co_await state.connector.connect(target.host, target.port);
-            if (!connected.stream) {
-                const auto failure = from_connect(connected.error);
+            auto opened = co_await open_upstream(state, target, upstream_kind);
+            if (!opened.stream) {
+                const auto& failure = *opened.failure;
                 out.error = failure.error;
                 auto answer =
                     json_error(failure.status, audit::to_string(failure.error),
-                               failure_message(failure.error, pool_key), exchange.version, false);
-                co_await answer_locally(conn, out, answer);
+                               failure.message.empty() ? failure_message(failure.error, pool_key)
+                                                       : failure.message,
+                               exchange.version, false);
+                co_await answer_locally(conn, client, out, answer);
                 co_await finish();
                 co_return false;
             }
-            upstream.emplace(std::move(*connected.stream));
+            upstream.emplace(std::move(*opened.stream));
         }
         if (continue_expected && !sent_continue) {
             // Our own 100: the body then goes straight upstream; the upstream's 1xx are skipped.
             static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
-            conn.stream.expires_after(limits.idle_timeout);
-            auto [ec, n] =
-                co_await asio::async_write(conn.stream, asio::buffer(interim), use_nothrow);
+            beast::get_lowest_layer(client).expires_after(limits.idle_timeout);
+            auto [ec, n] = co_await asio::async_write(client, asio::buffer(interim), use_nothrow);
             out.bytes_out += n;
             sent_continue = true;
             if (ec) {
@@ -267,9 +335,8 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                 co_return false;
             }
         }
-        auto sent =
-            co_await http::relay_message(conn.stream, conn.buffer, exchange.parser, *upstream,
-                                         limits.idle_timeout, conn.scratch.span());
+        auto sent = co_await http::relay_message(client, conn.buffer, exchange.parser, *upstream,
+                                                 limits.idle_timeout, conn.scratch.span());
         out.bytes_in += sent.bytes_read;
         if (sent.read_error) {
             const bool too_large = sent.read_error == bh::error::body_limit;
@@ -279,7 +346,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                 auto answer =
                     json_error(413, "body_too_large", failure_message(*out.error, pool_key),
                                exchange.version, false);
-                co_await answer_locally(conn, out, answer);
+                co_await answer_locally(conn, client, out, answer);
             } else if (sent.read_error != bh::error::end_of_stream &&
                        sent.read_error != asio::error::eof &&
                        sent.read_error != beast::error::timeout &&
@@ -288,7 +355,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                 auto answer = json_error(400, "malformed_request",
                                          "malformed request body: " + sent.read_error.message(),
                                          exchange.version, false);
-                co_await answer_locally(conn, out, answer);
+                co_await answer_locally(conn, client, out, answer);
             }
             co_await finish();
             co_return false;
@@ -300,7 +367,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             out.error = audit::ExchangeError::upstream_reset;
             auto answer = json_error(502, "upstream_reset", failure_message(*out.error, pool_key),
                                      exchange.version, false);
-            co_await answer_locally(conn, out, answer);
+            co_await answer_locally(conn, client, out, answer);
             co_await finish();
             co_return false;
         }
@@ -314,7 +381,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
             if (head_request) {
                 response->skip(true);
             }
-            upstream->expires_after(limits.request_timeout);
+            beast::get_lowest_layer(*upstream).expires_after(limits.request_timeout);
             auto [rec, n] =
                 co_await bh::async_read_header(*upstream, upstream_buffer, *response, use_nothrow);
             ec = rec;
@@ -337,7 +404,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
                 json_error(*out.error == audit::ExchangeError::upstream_timeout ? 504u : 502u,
                            audit::to_string(*out.error), failure_message(*out.error, pool_key),
                            exchange.version, false);
-            co_await answer_locally(conn, out, answer);
+            co_await answer_locally(conn, client, out, answer);
             co_await finish();
             co_return false;
         }
@@ -369,7 +436,7 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
     out.status = status;
     co_await settle_client_process(conn, out);
     auto relayed =
-        co_await http::relay_message(*upstream, upstream_buffer, *response, conn.stream,
+        co_await http::relay_message(*upstream, upstream_buffer, *response, client,
                                      limits.idle_timeout, conn.scratch.span(), head_only);
     out.bytes_out += relayed.bytes_written;
     if (relayed.read_error) {
@@ -381,10 +448,17 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Exchange& exchange,
         out.error = audit::ExchangeError::client_aborted;
         keep = false;
     } else if (upstream_keep_alive && upstream_buffer.size() == 0 && response->is_done()) {
-        state.pool.put(pool_key, std::move(*upstream));
+        pool_of(state, upstream_kind).put(pool_key, std::move(*upstream));
     }
     co_await finish();
     co_return keep;
 }
+
+template asio::awaitable<bool> forward_exchange<TcpStream, TcpStream>(Connection&, TcpStream&,
+                                                                      Exchange&,
+                                                                      const http::Target&,
+                                                                      audit::Via);
+template asio::awaitable<bool> forward_exchange<http::InterceptStream, http::TlsStream>(
+    Connection&, http::InterceptStream&, Exchange&, const http::Target&, audit::Via);
 
 }  // namespace uaudit::server

@@ -69,6 +69,7 @@ MetricsSnapshot Metrics::snapshot() const {
     }
     s.refused = refused_.load();
     s.tunnels = tunnels_.load();
+    s.tls_rejected = tls_rejected_.load();
     s.connections_active = connections_.load();
     std::lock_guard lock(mutex_);
     for (const auto& [reason, n] : upstream_errors_) {
@@ -77,7 +78,8 @@ MetricsSnapshot Metrics::snapshot() const {
     return s;
 }
 
-std::string Metrics::render(std::uint64_t event_log_errors) const {
+std::string Metrics::render(std::uint64_t event_log_errors, std::uint64_t cert_cache_hits,
+                            std::uint64_t cert_cache_misses) const {
     std::string out;
     out += "# HELP uaudit_requests_total Requests answered, by scope, verdict and action.\n";
     out += "# TYPE uaudit_requests_total counter\n";
@@ -126,13 +128,13 @@ std::string Metrics::render(std::uint64_t event_log_errors) const {
     out += "uaudit_refused_total " + std::to_string(refused_.load()) + "\n";
     out += "# HELP uaudit_tls_client_rejected_total Clients that refused the uaudit certificate.\n";
     out += "# TYPE uaudit_tls_client_rejected_total counter\n";
-    out += "uaudit_tls_client_rejected_total 0\n";
+    out += "uaudit_tls_client_rejected_total " + std::to_string(tls_rejected_.load()) + "\n";
     out += "# HELP uaudit_cert_cache_hits_total Leaf certificate cache hits.\n";
     out += "# TYPE uaudit_cert_cache_hits_total counter\n";
-    out += "uaudit_cert_cache_hits_total 0\n";
+    out += "uaudit_cert_cache_hits_total " + std::to_string(cert_cache_hits) + "\n";
     out += "# HELP uaudit_cert_cache_misses_total Leaf certificate cache misses.\n";
     out += "# TYPE uaudit_cert_cache_misses_total counter\n";
-    out += "uaudit_cert_cache_misses_total 0\n";
+    out += "uaudit_cert_cache_misses_total " + std::to_string(cert_cache_misses) + "\n";
     out += "# HELP uaudit_request_duration_seconds Time from request head to response end.\n";
     out += "# TYPE uaudit_request_duration_seconds histogram\n";
     std::uint64_t cumulative = 0;

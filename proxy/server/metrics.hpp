@@ -25,6 +25,7 @@ struct MetricsSnapshot {
     std::uint64_t requests_out = 0;
     std::uint64_t refused = 0;
     std::uint64_t tunnels = 0;
+    std::uint64_t tls_rejected = 0;
     std::uint64_t upstream_errors = 0;
     std::int64_t connections_active = 0;
 };
@@ -37,6 +38,7 @@ public:
     void count_finding(std::string_view code);
     void count_refused() { refused_.fetch_add(1); }
     void count_tunnel() { tunnels_.fetch_add(1); }
+    void count_tls_rejected() { tls_rejected_.fetch_add(1); }
     void count_upstream_error(std::string_view reason);
     void connection_opened() { connections_.fetch_add(1); }
     void connection_closed() { connections_.fetch_sub(1); }
@@ -48,8 +50,10 @@ public:
     std::int64_t connections_active() const { return connections_.load(); }
     MetricsSnapshot snapshot() const;
 
-    /// Prometheus text exposition format 0.0.4. `event_log_errors` comes from the EventLog.
-    std::string render(std::uint64_t event_log_errors) const;
+    /// Prometheus text exposition format 0.0.4. `event_log_errors` comes from the EventLog,
+    /// the certificate cache counts from the CertCache (0 without interception).
+    std::string render(std::uint64_t event_log_errors, std::uint64_t cert_cache_hits = 0,
+                       std::uint64_t cert_cache_misses = 0) const;
 
 private:
     static constexpr std::array<double, 12> bucket_bounds{0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -62,6 +66,7 @@ private:
     std::atomic<std::uint64_t> duration_count_{0};
     std::atomic<std::uint64_t> refused_{0};
     std::atomic<std::uint64_t> tunnels_{0};
+    std::atomic<std::uint64_t> tls_rejected_{0};
     std::atomic<std::int64_t> connections_{0};
     std::atomic<std::int64_t> exchanges_{0};
     mutable std::mutex mutex_;

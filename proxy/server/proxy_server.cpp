@@ -272,6 +272,7 @@ ProxyServer::~ProxyServer() {
         wait();
     }
     impl_->state.pool.clear();
+    impl_->state.tls_pool.clear();
     impl_->state.process_finder.stop();
 }
 
@@ -297,6 +298,10 @@ void ProxyServer::start() {
     if (m.options.handle_signals) {
         m.signals_started = true;
         asio::co_spawn(m.ioc, m.signal_loop(), asio::detached);
+    }
+    if (m.state.tls && !m.state.config.tls.upstream_verify) {
+        std::cerr << "uaudit: WARNING: tls.upstream_verify is false: the certificates of "
+                     "intercepted hosts are not verified\n";
     }
     if (m.options.console) {
         print_banner(*m.out, m.state, m.events.path(), admin_port());
@@ -328,6 +333,7 @@ int ProxyServer::wait() {
     m.threads.clear();
     m.finished = true;
     m.state.pool.clear();
+    m.state.tls_pool.clear();
     m.state.process_finder.stop();
     m.emit_summaries();
     audit::RunStopRecord stop{run_info(m.state, m.state.listen_port), {}};
@@ -340,6 +346,7 @@ int ProxyServer::wait() {
     stop.totals.refused = snap.refused;
     stop.totals.out_of_scope = snap.requests_out;
     stop.totals.tunnels = snap.tunnels;
+    stop.totals.tls_client_rejected = snap.tls_rejected;
     stop.totals.upstream_errors = snap.upstream_errors;
     m.run_events.stop_id = stop.id;
     m.state.record(stop);

@@ -12,18 +12,6 @@ namespace {
 
 namespace bh = beast::http;
 
-// Counts one request from its head to the end of its handling (its record included).
-struct ExchangeGuard {
-    explicit ExchangeGuard(Metrics& metrics_in)
-        : metrics(metrics_in) {
-        metrics.exchange_started();
-    }
-    ~ExchangeGuard() { metrics.exchange_finished(); }
-    ExchangeGuard(const ExchangeGuard&) = delete;
-    ExchangeGuard& operator=(const ExchangeGuard&) = delete;
-    Metrics& metrics;
-};
-
 struct RegistryGuard {
     ServerState& state;
     std::shared_ptr<SessionHandle> handle;
@@ -92,15 +80,20 @@ asio::awaitable<std::optional<audit::ClientProcess>> Connection::client_process(
     co_return process_lookup->value;
 }
 
-asio::awaitable<std::uint64_t> write_local(Connection& conn, StringResponse& response) {
-    conn.stream.expires_after(conn.state.config.limits.idle_timeout);
-    auto [ec, n] = co_await bh::async_write(conn.stream, response, use_nothrow);
-    conn.stream.expires_never();
+template <class Client>
+asio::awaitable<std::uint64_t> write_local(Connection& conn, Client& client,
+                                           StringResponse& response) {
+    auto& tcp = beast::get_lowest_layer(client);
+    tcp.expires_after(conn.state.config.limits.idle_timeout);
+    auto [ec, n] = co_await bh::async_write(client, response, use_nothrow);
+    tcp.expires_never();
     co_return ec ? 0 : n;
 }
 
-asio::awaitable<void> refuse(Connection& conn, const Exchange* exchange, unsigned status,
-                             std::string_view code, std::string_view message, bool keep_alive) {
+template <class Client>
+asio::awaitable<void> refuse(Connection& conn, Client& client, const Exchange* exchange,
+                             unsigned status, std::string_view code, std::string_view message,
+                             bool keep_alive) {
     audit::RefusedRecord record;
     record.ts = exchange != nullptr ? exchange->ts : std::chrono::system_clock::now();
     record.id = audit::new_event_id();
@@ -126,9 +119,63 @@ asio::awaitable<void> refuse(Connection& conn, const Exchange* exchange, unsigne
     if (status == 407) {
         response.set(bh::field::proxy_authenticate, "Basic realm=\"uaudit\"");
     }
-    co_await write_local(conn, response);
+    co_await write_local(conn, client, response);
     conn.state.metrics.count_refused();
     conn.state.record(record);
+}
+
+template <class Client>
+asio::awaitable<bool> read_next_request(Connection& conn, Client& client, Exchange& exchange) {
+    ServerState& state = conn.state;
+    const auto& limits = state.config.limits;
+    const http::HeadLimits head_limits{limits.max_header_bytes, limits.header_timeout,
+                                       limits.idle_timeout};
+    exchange.parser.header_limit(
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(limits.max_header_bytes, 0xffffffffu)));
+    exchange.parser.body_limit(boost::none);
+    if (conn.session != nullptr) {
+        conn.session->idle = conn.buffer.size() == 0;
+    }
+    exchange.head =
+        co_await http::read_request_head(client, conn.buffer, exchange.parser, head_limits);
+    if (conn.session != nullptr) {
+        conn.session->idle = false;
+    }
+    const auto now_steady = std::chrono::steady_clock::now();
+    exchange.started = exchange.head.first_byte == std::chrono::steady_clock::time_point{}
+                           ? now_steady
+                           : exchange.head.first_byte;
+    exchange.ts = std::chrono::system_clock::now() -
+                  std::chrono::duration_cast<std::chrono::system_clock::duration>(now_steady -
+                                                                                  exchange.started);
+    const auto status = exchange.head.status;
+    if (status == http::HeadStatus::ok) {
+        co_return true;
+    }
+    if (status == http::HeadStatus::closed || status == http::HeadStatus::idle_timeout ||
+        status == http::HeadStatus::aborted) {
+        co_return false;  // nothing was answered, so nothing is recorded
+    }
+    const ExchangeGuard in_flight(state.metrics);
+    switch (status) {
+        case http::HeadStatus::header_timeout:
+            co_await refuse(conn, client, nullptr, 408, "header_timeout",
+                            "the request head did not arrive within limits.header_timeout", false);
+            break;
+        case http::HeadStatus::too_large:
+            co_await refuse(conn, client, nullptr, 431, "header_too_large",
+                            "the request head exceeds limits.max_header_bytes", false);
+            break;
+        case http::HeadStatus::bad_framing:
+            co_await refuse(conn, client, nullptr, 400, "request_smuggling",
+                            "ambiguous request framing: " + exchange.head.reason, false);
+            break;
+        default:
+            co_await refuse(conn, client, nullptr, 400, "malformed_request",
+                            "malformed request head: " + exchange.head.reason, false);
+            break;
+    }
+    co_return false;
 }
 
 asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
@@ -139,6 +186,7 @@ asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
     state.metrics.connection_opened();
     RegistryGuard guard{state, std::make_shared<SessionHandle>()};
     guard.handle->stream = &conn.stream;
+    conn.session = guard.handle.get();
     state.sessions.add(guard.handle, conn.stream.get_executor());
 
     if (!state.client_allowed(peer.address())) {
@@ -150,50 +198,13 @@ asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
     }
     conn.start_process_lookup();
     const auto& limits = state.config.limits;
-    const http::HeadLimits head_limits{limits.max_header_bytes, limits.header_timeout,
-                                       limits.idle_timeout};
     while (!state.stopping) {
         Exchange exchange;
-        exchange.parser.header_limit(static_cast<std::uint32_t>(
-            std::min<std::uint64_t>(limits.max_header_bytes, 0xffffffffu)));
-        exchange.parser.body_limit(boost::none);
-        guard.handle->idle = conn.buffer.size() == 0;
-        exchange.head = co_await http::read_request_head(conn.stream, conn.buffer, exchange.parser,
-                                                         head_limits);
-        guard.handle->idle = false;
-        const ExchangeGuard in_flight(state.metrics);
-        const auto now_steady = std::chrono::steady_clock::now();
-        exchange.started = exchange.head.first_byte == std::chrono::steady_clock::time_point{}
-                               ? now_steady
-                               : exchange.head.first_byte;
-        exchange.ts = std::chrono::system_clock::now() -
-                      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                          now_steady - exchange.started);
-        switch (exchange.head.status) {
-            case http::HeadStatus::ok:
-                break;
-            case http::HeadStatus::closed:
-            case http::HeadStatus::idle_timeout:
-            case http::HeadStatus::aborted:
-                co_return;  // nothing was answered, so nothing is recorded
-            case http::HeadStatus::header_timeout:
-                co_await refuse(conn, nullptr, 408, "header_timeout",
-                                "the request head did not arrive within limits.header_timeout",
-                                false);
-                co_return;
-            case http::HeadStatus::too_large:
-                co_await refuse(conn, nullptr, 431, "header_too_large",
-                                "the request head exceeds limits.max_header_bytes", false);
-                co_return;
-            case http::HeadStatus::bad_framing:
-                co_await refuse(conn, nullptr, 400, "request_smuggling",
-                                "ambiguous request framing: " + exchange.head.reason, false);
-                co_return;
-            case http::HeadStatus::malformed:
-                co_await refuse(conn, nullptr, 400, "malformed_request",
-                                "malformed request head: " + exchange.head.reason, false);
-                co_return;
+        if (!co_await read_next_request(conn, conn.stream, exchange)) {
+            co_return;
         }
+        std::optional<ExchangeGuard> in_flight;
+        in_flight.emplace(state.metrics);
         auto& req = exchange.parser.get();
         exchange.version = req.version() >= 11 ? 11 : 10;
         exchange.keep_alive = req.keep_alive();
@@ -227,6 +238,7 @@ asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
                 }
                 continue;
             }
+            in_flight.reset();  // a tunnel counts its own exchanges
             co_await connect_exchange(conn, exchange, *target);
             co_return;
         }
@@ -245,10 +257,20 @@ asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
                             "the request body exceeds limits.max_body_bytes", false);
             co_return;
         }
-        if (!co_await forward_exchange(conn, exchange, *target)) {
+        if (!co_await forward_exchange<TcpStream, TcpStream>(conn, conn.stream, exchange, *target,
+                                                             audit::Via::forward)) {
             co_return;
         }
     }
 }
+
+template asio::awaitable<std::uint64_t> write_local(Connection&, TcpStream&, StringResponse&);
+template asio::awaitable<std::uint64_t> write_local(Connection&, http::InterceptStream&,
+                                                    StringResponse&);
+template asio::awaitable<void> refuse(Connection&, TcpStream&, const Exchange*, unsigned,
+                                      std::string_view, std::string_view, bool);
+template asio::awaitable<void> refuse(Connection&, http::InterceptStream&, const Exchange*,
+                                      unsigned, std::string_view, std::string_view, bool);
+template asio::awaitable<bool> read_next_request(Connection&, http::InterceptStream&, Exchange&);
 
 }  // namespace uaudit::server

@@ -50,7 +50,9 @@ ServerState::ServerState(config::Config config_in, audit::EventLog& events_in,
     , report(config.report.max_rows)
     , instance(std::move(instance_in))
     , connector(overrides(config), config.limits.connect_timeout)
-    , pool(config.limits.upstream_pool, config.limits.idle_timeout) {}
+    , pool(config.limits.upstream_pool, config.limits.idle_timeout)
+    , tls_pool(config.limits.upstream_pool, config.limits.idle_timeout)
+    , tls(config.intercept == config::Intercept::none ? nullptr : make_tls_state(config)) {}
 
 bool ServerState::client_allowed(const asio::ip::address& address) const {
     auto plain = address;

@@ -13,6 +13,7 @@
 #include "server/live_report.hpp"
 #include "server/metrics.hpp"
 #include "server/out_of_scope.hpp"
+#include "server/tls_state.hpp"
 
 #include <atomic>
 #include <map>
@@ -53,6 +54,8 @@ struct ServerState {
     const std::string instance;
     http::UpstreamConnector connector;
     http::ConnectionPool pool;
+    http::TlsConnectionPool tls_pool;
+    std::unique_ptr<TlsState> tls;  // null under `intercept: none`
     Metrics metrics;
     OutOfScopeCounter out_of_scope;
     SessionRegistry sessions;
