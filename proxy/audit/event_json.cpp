@@ -1,10 +1,9 @@
 #include "audit/event_json.hpp"
 
+#include "audit/detail/json_line.hpp"
 #include "audit/detail/json_text.hpp"
 #include "audit/detail/record_reader.hpp"
 #include "audit/timestamp.hpp"
-
-#include <cmath>
 
 namespace uaudit::audit {
 
@@ -12,12 +11,8 @@ namespace json = boost::json;
 
 namespace {
 
+using detail::round_ms;
 using detail::valid_utf8;
-
-// Durations to the microsecond: finer digits are noise, and a rounded value reads back equal.
-double round_ms(double value) {
-    return std::isfinite(value) ? std::round(value * 1000.0) / 1000.0 : 0.0;
-}
 
 json::value text_or_null(const std::optional<std::string>& text) {
     return text ? json::value(valid_utf8(*text)) : json::value(nullptr);
@@ -213,7 +208,15 @@ json::object to_json(const EventRecord& record) {
 }
 
 std::string to_json_line(const EventRecord& record) {
-    return detail::serialize_line(to_json(record));
+    std::string out;
+    out.reserve(1024);  // a request record with findings is 600-1000 bytes
+    detail::append_record(out, record);
+    return out;
+}
+
+void append_json_line(std::string& out, const EventRecord& record) {
+    detail::append_record(out, record);
+    out += '\n';
 }
 
 ParseResult parse_event_line(std::string_view line) {

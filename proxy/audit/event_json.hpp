@@ -31,7 +31,13 @@ boost::json::array to_json(const std::vector<compliance::Finding>& findings);
 
 /// The record as one line of JSON, without the trailing newline. Strings that are not valid
 /// UTF-8 (a User-Agent may hold any byte) are written with U+FFFD in place of bad bytes.
+/// Written directly, without a boost::json::value in between; the bytes are those of
+/// `detail::serialize_line(to_json(record))`.
 std::string to_json_line(const EventRecord& record);
+
+/// Appends to_json_line(record) and a newline to `out` (the event log's hot path: no
+/// allocation once `out` has grown to a line).
+void append_json_line(std::string& out, const EventRecord& record);
 
 enum class ParseStatus {
     ok,
