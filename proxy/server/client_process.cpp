@@ -1,6 +1,15 @@
 #include "server/client_process.hpp"
 
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -104,6 +113,65 @@ constexpr std::size_t kMaxQueuedLookups = 1024;
 
 }  // namespace
 
+std::optional<std::uint64_t> query_socket_inode(const SocketEnds& ends) {
+    const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0) {
+        return std::nullopt;
+    }
+    struct Request {
+        nlmsghdr header;
+        inet_diag_req_v2 body;
+    } request{};
+    request.header.nlmsg_len = sizeof(request);
+    request.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    request.header.nlmsg_flags = NLM_F_REQUEST;  // one exact socket, not a dump
+    request.body.sdiag_family = static_cast<std::uint8_t>(ends.ipv6 ? AF_INET6 : AF_INET);
+    request.body.sdiag_protocol = IPPROTO_TCP;
+    request.body.idiag_states = ~0U;
+    request.body.id.idiag_sport = htons(ends.client_port);
+    request.body.id.idiag_dport = htons(ends.server_port);
+    std::memcpy(request.body.id.idiag_src, ends.client_address.data(), ends.ipv6 ? 16 : 4);
+    std::memcpy(request.body.id.idiag_dst, ends.server_address.data(), ends.ipv6 ? 16 : 4);
+    request.body.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    request.body.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    std::optional<std::uint64_t> inode;
+    if (::sendto(fd, &request, sizeof(request), 0, reinterpret_cast<sockaddr*>(&kernel),
+                 sizeof(kernel)) == static_cast<ssize_t>(sizeof(request))) {
+        alignas(nlmsghdr) char answer[8192];
+        const ssize_t n = ::recv(fd, answer, sizeof(answer), 0);
+        const auto* header = reinterpret_cast<const nlmsghdr*>(answer);
+        if (n >= static_cast<ssize_t>(sizeof(nlmsghdr)) &&
+            NLMSG_OK(header, static_cast<unsigned>(n)) &&
+            header->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+            header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
+            const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(header));
+            if (message->idiag_inode != 0) {
+                inode = message->idiag_inode;
+            }
+        }
+    }
+    ::close(fd);
+    return inode;
+}
+
+namespace {
+
+std::optional<audit::ClientProcess> find_owner(std::uint64_t inode,
+                                               const std::filesystem::path& proc,
+                                               const std::vector<std::int64_t>& likely_pids);
+
+}  // namespace
+
+std::optional<audit::ClientProcess> find_client_process(
+    const SocketEnds& ends, const std::vector<std::int64_t>& likely_pids) {
+    if (const auto inode = query_socket_inode(ends)) {
+        return find_owner(*inode, "/proc", likely_pids);
+    }
+    return find_client_process(ends.client_port, ends.server_port, "/proc", likely_pids);
+}
+
 std::optional<audit::ClientProcess> find_client_process(
     std::uint16_t client_port, std::uint16_t server_port, const std::filesystem::path& proc,
     const std::vector<std::int64_t>& likely_pids) {
@@ -117,7 +185,15 @@ std::optional<audit::ClientProcess> find_client_process(
     if (!inode) {
         return std::nullopt;
     }
-    const std::string wanted = "socket:[" + std::to_string(*inode) + "]";
+    return find_owner(*inode, proc, likely_pids);
+}
+
+namespace {
+
+std::optional<audit::ClientProcess> find_owner(std::uint64_t inode,
+                                               const std::filesystem::path& proc,
+                                               const std::vector<std::int64_t>& likely_pids) {
+    const std::string wanted = "socket:[" + std::to_string(inode) + "]";
     for (const auto pid : likely_pids) {
         const auto dir = proc / std::to_string(pid);
         if (holds_socket(dir, wanted)) {
@@ -138,6 +214,8 @@ std::optional<audit::ClientProcess> find_client_process(
     }
     return std::nullopt;
 }
+
+}  // namespace
 
 ClientProcessFinder::ClientProcessFinder(std::filesystem::path proc)
     : proc_(std::move(proc))
@@ -160,12 +238,11 @@ void ClientProcessFinder::stop() {
     }
 }
 
-void ClientProcessFinder::find(std::uint16_t client_port, std::uint16_t server_port,
-                               Callback done) {
+void ClientProcessFinder::find(const SocketEnds& ends, Callback done) {
     {
         std::lock_guard lock(mutex_);
         if (!stopping_ && jobs_.size() < kMaxQueuedLookups) {
-            jobs_.push_back(Job{client_port, server_port, std::move(done)});
+            jobs_.push_back(Job{ends, std::move(done)});
             wake_.notify_one();
             return;
         }
@@ -185,7 +262,10 @@ void ClientProcessFinder::run() {
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
-        auto process = find_client_process(job.client_port, job.server_port, proc_, recent_pids_);
+        auto process = proc_ == "/proc"
+                           ? find_client_process(job.ends, recent_pids_)
+                           : find_client_process(job.ends.client_port, job.ends.server_port, proc_,
+                                                 recent_pids_);
         if (process) {
             std::erase(recent_pids_, process->pid);
             recent_pids_.insert(recent_pids_.begin(), process->pid);

@@ -5,6 +5,7 @@
 
 #include "audit/event_record.hpp"
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,6 +20,22 @@
 
 namespace uaudit::server {
 
+/// Both ends of a TCP connection as the client sees it: its own address and port, then ours.
+/// Addresses are in network byte order (4 bytes used for IPv4).
+struct SocketEnds {
+    bool ipv6 = false;
+    std::array<unsigned char, 16> client_address{};
+    std::uint16_t client_port = 0;
+    std::array<unsigned char, 16> server_address{};
+    std::uint16_t server_port = 0;
+};
+
+/// The inode of the client's socket, asked of the kernel with one NETLINK_SOCK_DIAG exact
+/// look-up (what `ss` uses): constant time, where reading /proc/net/tcp grows with every
+/// socket on the machine (tens of thousands in TIME_WAIT under a load without keep-alive).
+/// nullopt when the kernel does not say (no such socket, netlink refused).
+std::optional<std::uint64_t> query_socket_inode(const SocketEnds& ends);
+
 /// The client socket is the one whose local port is `client_port` and whose remote port is
 /// `server_port` (our listener). `proc` is the /proc root (tests pass a fake tree).
 /// Cost: one read of /proc/net/tcp{,6}, then the fd tables of `likely_pids` first and of
@@ -27,6 +44,11 @@ namespace uaudit::server {
 std::optional<audit::ClientProcess> find_client_process(
     std::uint16_t client_port, std::uint16_t server_port,
     const std::filesystem::path& proc = "/proc", const std::vector<std::int64_t>& likely_pids = {});
+
+/// The same with the socket found through query_socket_inode (the /proc/net tables only when
+/// netlink does not answer).
+std::optional<audit::ClientProcess> find_client_process(
+    const SocketEnds& ends, const std::vector<std::int64_t>& likely_pids = {});
 
 /// Runs find_client_process on a worker thread of its own, so that the /proc scan never holds
 /// an io thread; the processes it found recently are searched first (a product usually opens
@@ -42,7 +64,7 @@ public:
 
     /// Queues a look-up; `done` runs on the worker thread, once. When the queue is full (a
     /// burst of new connections) or the finder is stopping, `done(nullopt)` runs at once.
-    void find(std::uint16_t client_port, std::uint16_t server_port, Callback done);
+    void find(const SocketEnds& ends, Callback done);
 
     /// Stops the worker; queued look-ups are dropped without their callbacks running (call it
     /// while the executors those callbacks post to still exist). Idempotent.
@@ -50,8 +72,7 @@ public:
 
 private:
     struct Job {
-        std::uint16_t client_port = 0;
-        std::uint16_t server_port = 0;
+        SocketEnds ends;
         Callback done;
     };
     void run();

@@ -43,19 +43,19 @@ struct ProcessLookup {
 
 struct Connection {
     Connection(ServerState& state_in, TcpStream stream_in, std::string client_in,
-               tcp::endpoint peer_in, std::uint16_t local_port_in)
+               tcp::endpoint peer_in, tcp::endpoint local_in)
         : state(state_in)
         , stream(std::move(stream_in))
         , client(std::move(client_in))
         , peer(peer_in)
-        , local_port(local_port_in) {}
+        , local(local_in) {}
 
     ServerState& state;
     TcpStream stream;
     beast::flat_buffer buffer;
     std::string client;  // ip:port
     tcp::endpoint peer;
-    std::uint16_t local_port = 0;
+    tcp::endpoint local;  // our end (the listener's address and port)
     // Reused by every exchange of the connection (one at a time): the body relay's scratch
     // space and the upstream read buffer, sized so that a small response is read at once.
     ScratchBuffer scratch;

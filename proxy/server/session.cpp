@@ -47,22 +47,47 @@ bool proxy_auth_ok(const ServerState& state, const bh::request_header<>& head) {
 
 }  // namespace
 
-void Connection::start_process_lookup() {
-    auto address = peer.address();
+namespace {
+
+// v4-mapped IPv6 (a dual-stack listener) as the plain IPv4 the client's socket has.
+asio::ip::address unmapped(const asio::ip::address& address) {
     if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
     }
-    if (!address.is_loopback()) {
+    return address;
+}
+
+void copy_address(const asio::ip::address& address, std::array<unsigned char, 16>& out) {
+    if (address.is_v4()) {
+        const auto bytes = address.to_v4().to_bytes();
+        std::copy(bytes.begin(), bytes.end(), out.begin());
+    } else {
+        const auto bytes = address.to_v6().to_bytes();
+        std::copy(bytes.begin(), bytes.end(), out.begin());
+    }
+}
+
+}  // namespace
+
+void Connection::start_process_lookup() {
+    const auto client_address = unmapped(peer.address());
+    const auto server_address = unmapped(local.address());
+    if (!client_address.is_loopback() || client_address.is_v4() != server_address.is_v4()) {
         return;
     }
+    SocketEnds ends;
+    ends.ipv6 = client_address.is_v6();
+    copy_address(client_address, ends.client_address);
+    ends.client_port = peer.port();
+    copy_address(server_address, ends.server_address);
+    ends.server_port = local.port();
     auto lookup = std::make_shared<ProcessLookup>(stream.get_executor());
     process_lookup = lookup;
-    state.process_finder.find(
-        peer.port(), local_port, [lookup](std::optional<audit::ClientProcess> found) {
-            lookup->value = std::move(found);
-            lookup->done.store(true, std::memory_order_release);
-            asio::post(lookup->wake.get_executor(), [lookup] { lookup->wake.cancel(); });
-        });
+    state.process_finder.find(ends, [lookup](std::optional<audit::ClientProcess> found) {
+        lookup->value = std::move(found);
+        lookup->done.store(true, std::memory_order_release);
+        asio::post(lookup->wake.get_executor(), [lookup] { lookup->wake.cancel(); });
+    });
 }
 
 asio::awaitable<std::optional<audit::ClientProcess>> Connection::client_process() {
@@ -182,7 +207,7 @@ asio::awaitable<void> serve_forward(tcp::socket socket, ServerState& state) {
     error_code ec;
     const auto peer = socket.remote_endpoint(ec);
     const auto local = socket.local_endpoint(ec);
-    Connection conn(state, TcpStream(std::move(socket)), endpoint_text(peer), peer, local.port());
+    Connection conn(state, TcpStream(std::move(socket)), endpoint_text(peer), peer, local);
     state.metrics.connection_opened();
     RegistryGuard guard{state, std::make_shared<SessionHandle>()};
     guard.handle->stream = &conn.stream;
