@@ -138,6 +138,31 @@ std::optional<Target> parse_absolute_target(std::string_view text, std::string& 
     return target;
 }
 
+std::optional<Target> parse_upstream_base(std::string_view text, std::string& error) {
+    auto parsed = boost::urls::parse_uri(text);
+    if (!parsed) {
+        error = "malformed upstream URL";
+        return std::nullopt;
+    }
+    const boost::urls::url_view& url = *parsed;
+    Target target;
+    target.scheme = lower(url.scheme());
+    if (target.scheme != "http" && target.scheme != "https") {
+        error = "the upstream URL must be http:// or https://";
+        return std::nullopt;
+    }
+    if (!url.has_authority()) {
+        error = "no host in the upstream URL";
+        return std::nullopt;
+    }
+    const std::uint16_t default_port = target.scheme == "https" ? 443 : 80;
+    if (!take_host_port(url, target, default_port, error)) {
+        return std::nullopt;
+    }
+    target.path = "/";
+    return target;
+}
+
 std::optional<Target> parse_origin_target(std::string_view text, std::string& error) {
     if (text.empty() || text.front() != '/') {
         error = "expected an origin-form target (/path) inside the tunnel";

@@ -34,6 +34,10 @@ struct Target {
 /// use CONNECT for TLS).
 std::optional<Target> parse_absolute_target(std::string_view text, std::string& error);
 
+/// Parses a gateway route's upstream (`http://host[:port]` or `https://host[:port]`): scheme,
+/// host and port (80 / 443 by default); the path is ignored.
+std::optional<Target> parse_upstream_base(std::string_view text, std::string& error);
+
 /// Parses an origin-form target (`/path?query`, requests inside an intercepted tunnel): only
 /// `path` and `query` are set; the caller knows the scheme, host and port.
 std::optional<Target> parse_origin_target(std::string_view text, std::string& error);

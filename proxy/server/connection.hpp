@@ -92,6 +92,17 @@ struct ExchangeGuard {
     Metrics& metrics;
 };
 
+/// Registers a session for the graceful stop and counts it; undone when the session ends.
+struct RegistryGuard {
+    ServerState& state;
+    std::shared_ptr<SessionHandle> handle;
+    ~RegistryGuard() {
+        handle->stream = nullptr;
+        state.sessions.remove(handle.get());
+        state.metrics.connection_closed();
+    }
+};
+
 /// Reads the next request head on `client` into `exchange` with the limits of SPEC §4.
 /// False when the connection must end: the peer closed or stayed idle (nothing recorded), or
 /// the head was refused (answered with 400/408/431 and recorded).

@@ -11,7 +11,7 @@ namespace uaudit::server {
 namespace {
 
 std::string https_line(const ServerState& state) {
-    if (!state.tls) {
+    if (!state.tls || state.config.intercept == config::Intercept::none) {
         return "  HTTPS (CONNECT): tunnelled without inspection (intercept: none).\n";
     }
     const std::string cert = state.tls->ca->paths().cert.string();
@@ -24,6 +24,15 @@ std::string https_line(const ServerState& state) {
             ", NODE_EXTRA_CA_CERTS=" + cert + "; all clients: uaudit ca show\n";
     if (!state.config.tls.upstream_verify) {
         text += "  WARNING: tls.upstream_verify is false: upstream certificates are NOT checked.\n";
+    }
+    return text;
+}
+
+std::string routes_lines(const config::Config& config) {
+    std::string text;
+    for (const auto& route : config.routes) {
+        text += "  gateway: " + std::string(route.tls ? "https://" : "http://") +
+                route.listen.to_string() + " -> " + route.upstream + " (via: gateway)\n";
     }
     return text;
 }
@@ -60,7 +69,7 @@ void print_banner(std::ostream& out, const ServerState& state, const std::filesy
         << "    export HTTP_PROXY=" << proxy << " HTTPS_PROXY=" << proxy << "\n"
         << "    python: requests.get(url, proxies={'http': '" << proxy << "', 'https': '" << proxy
         << "'})\n"
-        << https_line(state)
+        << https_line(state) << routes_lines(config)
         << "  Stop with Ctrl-C (SIGINT) or SIGTERM; SIGHUP reopens the event log.\n"
         << std::flush;
 }

@@ -460,5 +460,11 @@ template asio::awaitable<bool> forward_exchange<TcpStream, TcpStream>(Connection
                                                                       audit::Via);
 template asio::awaitable<bool> forward_exchange<http::InterceptStream, http::TlsStream>(
     Connection&, http::InterceptStream&, Exchange&, const http::Target&, audit::Via);
+template asio::awaitable<bool> forward_exchange<TcpStream, http::TlsStream>(Connection&, TcpStream&,
+                                                                            Exchange&,
+                                                                            const http::Target&,
+                                                                            audit::Via);
+template asio::awaitable<bool> forward_exchange<http::InterceptStream, TcpStream>(
+    Connection&, http::InterceptStream&, Exchange&, const http::Target&, audit::Via);
 
 }  // namespace uaudit::server

@@ -4,6 +4,7 @@
 #include "core/version.hpp"
 #include "server/console.hpp"
 #include "server/exit_reports.hpp"
+#include "server/gateway.hpp"
 #include "server/state.hpp"
 
 #include <boost/asio/detached.hpp>
@@ -105,7 +106,8 @@ struct ProxyServer::Impl {
         return o;
     }
 
-    asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool admin) {
+    asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool admin,
+                                      const GatewayRoute* route = nullptr) {
         for (;;) {
             while (!admin && state.config.limits.max_connections > 0 &&
                    state.metrics.connections_active() >=
@@ -130,8 +132,9 @@ struct ProxyServer::Impl {
             socket.set_option(tcp::no_delay(true), nodelay_ec);  // best effort: latency only
             auto executor = socket.get_executor();
             asio::co_spawn(executor,
-                           admin ? serve_admin(std::move(socket), state)
-                                 : serve_forward(std::move(socket), state),
+                           admin   ? serve_admin(std::move(socket), state)
+                           : route ? serve_gateway(std::move(socket), state, *route)
+                                   : serve_forward(std::move(socket), state),
                            [this](std::exception_ptr error) { on_session_end(error); });
         }
     }
@@ -224,6 +227,9 @@ struct ProxyServer::Impl {
         if (admin_acceptor) {
             admin_acceptor->close(ignored);
         }
+        for (auto& listener : route_listeners) {
+            listener->acceptor.close(ignored);
+        }
         asio::co_spawn(ioc, drain(), asio::detached);
     }
 
@@ -241,6 +247,11 @@ struct ProxyServer::Impl {
     asio::io_context ioc;
     tcp::acceptor forward_acceptor{ioc};
     std::optional<tcp::acceptor> admin_acceptor;
+    struct RouteListener {
+        GatewayRoute route;
+        tcp::acceptor acceptor;
+    };
+    std::vector<std::unique_ptr<RouteListener>> route_listeners;
     std::vector<std::thread> threads;
     std::atomic<std::uint64_t> session_failures{0};
     RunEvents run_events;  // where this run's records are, for the .csv exit report
@@ -284,6 +295,18 @@ void ProxyServer::start() {
     if (m.state.config.admin) {
         m.admin_acceptor.emplace(open_acceptor(m.ioc, *m.state.config.admin, "admin"));
     }
+    for (std::size_t i = 0; i < m.state.config.routes.size(); ++i) {
+        GatewayRoute route;
+        try {
+            route = make_gateway_route(m.state.config, i);
+        } catch (const std::exception& e) {
+            throw StartError(e.what());
+        }
+        auto acceptor =
+            open_acceptor(m.ioc, m.state.config.routes[i].listen, route.name + ".listen");
+        m.route_listeners.push_back(std::make_unique<Impl::RouteListener>(
+            Impl::RouteListener{std::move(route), std::move(acceptor)}));
+    }
     // Slack for coarse file times: no file written before this holds a record of this run.
     m.run_events.since = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(2);
     m.run_events.log = m.events.path();
@@ -293,6 +316,10 @@ void ProxyServer::start() {
     asio::co_spawn(m.ioc, m.accept_loop(m.forward_acceptor, false), asio::detached);
     if (m.admin_acceptor) {
         asio::co_spawn(m.ioc, m.accept_loop(*m.admin_acceptor, true), asio::detached);
+    }
+    for (auto& listener : m.route_listeners) {
+        asio::co_spawn(m.ioc, m.accept_loop(listener->acceptor, false, &listener->route),
+                       asio::detached);
     }
     asio::co_spawn(m.ioc, m.summary_loop(), asio::detached);
     if (m.options.handle_signals) {

@@ -12,16 +12,6 @@ namespace {
 
 namespace bh = beast::http;
 
-struct RegistryGuard {
-    ServerState& state;
-    std::shared_ptr<SessionHandle> handle;
-    ~RegistryGuard() {
-        handle->stream = nullptr;
-        state.sessions.remove(handle.get());
-        state.metrics.connection_closed();
-    }
-};
-
 bool proxy_auth_ok(const ServerState& state, const bh::request_header<>& head) {
     if (!state.proxy_credentials) {
         return true;

@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 namespace uaudit::server {
 namespace {
 
@@ -14,6 +16,15 @@ std::map<std::string, http::Address> overrides(const config::Config& config) {
         out.emplace(key, http::Address{value.host, value.port});
     }
     return out;
+}
+
+// Interception, or a gateway route to an https:// upstream.
+bool needs_tls(const config::Config& config) {
+    if (config.intercept != config::Intercept::none) {
+        return true;
+    }
+    return std::any_of(config.routes.begin(), config.routes.end(),
+                       [](const config::Route& r) { return r.upstream.rfind("https:", 0) == 0; });
 }
 
 }  // namespace
@@ -52,7 +63,7 @@ ServerState::ServerState(config::Config config_in, audit::EventLog& events_in,
     , connector(overrides(config), config.limits.connect_timeout)
     , pool(config.limits.upstream_pool, config.limits.idle_timeout)
     , tls_pool(config.limits.upstream_pool, config.limits.idle_timeout)
-    , tls(config.intercept == config::Intercept::none ? nullptr : make_tls_state(config)) {}
+    , tls(needs_tls(config) ? make_tls_state(config) : nullptr) {}
 
 bool ServerState::client_allowed(const asio::ip::address& address) const {
     auto plain = address;
