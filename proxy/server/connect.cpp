@@ -24,7 +24,8 @@ asio::awaitable<void> connect_exchange(Connection& conn, Exchange& exchange,
         co_return;
     }
     const ExchangeGuard in_flight(state.metrics);
-    auto connected = co_await state.connector.connect(target.host, target.port);
+    auto connected =
+        co_await state.connector.connect(target.host, target.port, http::Purpose::tunnel);
     audit::OutOfScopeRecord record;
     record.ts = exchange.ts;
     record.id = audit::new_event_id();
@@ -48,9 +49,11 @@ asio::awaitable<void> connect_exchange(Connection& conn, Exchange& exchange,
     if (!connected.stream) {
         const auto word = http::to_string(connected.error);
         const unsigned status = connected.error == http::UpstreamError::connect_timeout ? 504 : 502;
-        auto response =
-            json_error(status, word, std::string(word) + ": cannot reach " + target.authority(),
-                       exchange.version, false);
+        auto response = json_error(status, word,
+                                   connected.detail.empty()
+                                       ? std::string(word) + ": cannot reach " + target.authority()
+                                       : connected.detail,
+                                   exchange.version, false);
         co_await write_local(conn, response);
         state.metrics.count_upstream_error(word);
         record.status = status;

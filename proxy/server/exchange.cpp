@@ -103,7 +103,8 @@ struct Opened {
 asio::awaitable<Opened<TcpStream>> open_upstream(ServerState& state, const http::Target& target,
                                                  std::type_identity<TcpStream>) {
     Opened<TcpStream> opened;
-    auto connected = co_await state.connector.connect(target.host, target.port);
+    auto connected =
+        co_await state.connector.connect(target.host, target.port, http::Purpose::request);
     if (!connected.stream) {
         opened.failure = from_connect(connected.error);
         co_return opened;
@@ -116,9 +117,11 @@ asio::awaitable<Opened<http::TlsStream>> open_upstream(ServerState& state,
                                                        const http::Target& target,
                                                        std::type_identity<http::TlsStream>) {
     Opened<http::TlsStream> opened;
-    auto connected = co_await state.connector.connect(target.host, target.port);
+    auto connected =
+        co_await state.connector.connect(target.host, target.port, http::Purpose::tunnel);
     if (!connected.stream) {
         opened.failure = from_connect(connected.error);
+        opened.failure->message = connected.detail;
         co_return opened;
     }
     http::TlsStream stream(std::move(*connected.stream), *state.tls->upstream);
@@ -278,7 +281,17 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Client& client, Exchang
     }
     http::remove_hop_by_hop(req);
     http::normalize_content_length(req);
-    req.target(target.origin_form());
+    if (std::is_same_v<Upstream, TcpStream> && state.connector.chain()) {
+        // Through upstream_proxy: absolute-form, naming the host `resolve` says (SPEC §4).
+        const auto asked = state.connector.route(target.host, target.port);
+        req.target("http://" + http::format_authority(asked.host, asked.port) +
+                   target.origin_form());
+        if (!state.connector.chain()->authorization.empty()) {
+            req.set(bh::field::proxy_authorization, state.connector.chain()->authorization);
+        }
+    } else {
+        req.target(target.origin_form());
+    }
     req.version(11);
     const std::uint16_t default_port = target.scheme == "https" ? 443 : 80;
     req.set(bh::field::host, target.port == default_port

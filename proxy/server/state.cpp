@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace uaudit::server {
 namespace {
@@ -16,6 +17,18 @@ std::map<std::string, http::Address> overrides(const config::Config& config) {
         out.emplace(key, http::Address{value.host, value.port});
     }
     return out;
+}
+
+std::optional<http::ProxyChain> chain_of(const config::Config& config) {
+    if (config.upstream_proxy.empty()) {
+        return std::nullopt;
+    }
+    std::string error;
+    auto chain = http::parse_upstream_proxy(config.upstream_proxy, error);
+    if (!chain) {
+        throw std::runtime_error("upstream_proxy: " + error);
+    }
+    return chain;
 }
 
 // Interception, or a gateway route to an https:// upstream.
@@ -60,7 +73,7 @@ ServerState::ServerState(config::Config config_in, audit::EventLog& events_in,
     , events(events_in)
     , report(config.report.max_rows)
     , instance(std::move(instance_in))
-    , connector(overrides(config), config.limits.connect_timeout)
+    , connector(overrides(config), config.limits.connect_timeout, chain_of(config))
     , pool(config.limits.upstream_pool, config.limits.idle_timeout)
     , tls_pool(config.limits.upstream_pool, config.limits.idle_timeout)
     , tls(needs_tls(config) ? make_tls_state(config) : nullptr) {}
