@@ -1,10 +1,12 @@
 #include "http/pool.hpp"
 
+#include <boost/asio/post.hpp>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <iterator>
+#include <memory>
 #include <type_traits>
 
 namespace uaudit::http {
@@ -18,6 +20,10 @@ bool still_usable(tcp::socket& socket) {
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+bool still_usable(TcpStream& stream) {
+    return still_usable(stream.socket());
+}
+
 }  // namespace
 
 template <class Stream>
@@ -27,9 +33,22 @@ BasicConnectionPool<Stream>::BasicConnectionPool(std::size_t per_key,
     , max_idle_(max_idle) {}
 
 template <class Stream>
+void BasicConnectionPool<Stream>::retire(Idle&& entry) {
+    if constexpr (std::is_same_v<Stream, TcpStream>) {
+        return;  // a bare socket: closing it is safe from any thread
+    } else {
+        // A TLS stream may still have a deadline handler queued on its own executor: it is
+        // destroyed there, never concurrently with that handler.
+        auto executor = entry.stream.get_executor();
+        asio::post(executor, [doomed = std::make_shared<Stream>(std::move(entry.stream))] {});
+    }
+}
+
+template <class Stream>
 std::optional<Stream> BasicConnectionPool<Stream>::take(const std::string& key,
-                                                        const asio::any_io_executor& executor) {
-    std::optional<Stream> found;
+                                                        const asio::any_io_executor& executor,
+                                                        std::chrono::milliseconds trust_for) {
+    std::optional<Stored> found;
     {
         std::lock_guard lock(mutex_);
         auto it = idle_.find(key);
@@ -39,10 +58,12 @@ std::optional<Stream> BasicConnectionPool<Stream>::take(const std::string& key,
         const auto now = std::chrono::steady_clock::now();
         auto& list = it->second;
         while (!list.empty() && now - list.front().since > max_idle_) {
-            list.pop_front();  // oldest first: expired ones are at the front
+            retire(std::move(list.front()));  // oldest first: expired ones are at the front
+            list.pop_front();
         }
         while (!list.empty()) {
-            // The most recent one on the taker's executor, else the most recent one.
+            // The most recent one on the taker's executor, else (plain TCP only) the most
+            // recent one.
             auto pick = std::find_if(list.rbegin(), list.rend(), [&](Idle& entry) {
                 return entry.stream.get_executor() == executor;
             });
@@ -53,30 +74,35 @@ std::optional<Stream> BasicConnectionPool<Stream>::take(const std::string& key,
                 pick = list.rbegin();
             }
             const auto where = std::next(pick).base();
-            if (still_usable(beast::get_lowest_layer(where->stream).socket())) {
+            if (now - where->since < trust_for ||
+                still_usable(beast::get_lowest_layer(where->stream))) {
                 found.emplace(std::move(where->stream));
                 list.erase(where);
                 break;
             }
+            retire(std::move(*where));
             list.erase(where);
         }
         if (list.empty()) {
             idle_.erase(it);
         }
     }
-    if (!found || found->get_executor() == executor) {
-        return found;
+    if (!found) {
+        return std::nullopt;
     }
     if constexpr (!std::is_same_v<Stream, TcpStream>) {
-        return std::nullopt;
+        return std::optional<Stream>(std::move(*found));
     } else {
+        if (found->get_executor() == executor) {
+            // Still registered with the reactor: a new deadline wrapper and nothing else.
+            return TcpStream(std::move(*found));
+        }
         error_code ec;
-        auto& socket = found->socket();
-        const auto protocol = socket.local_endpoint(ec).protocol();
+        const auto protocol = found->local_endpoint(ec).protocol();
         if (ec) {
             return std::nullopt;
         }
-        const auto handle = socket.release(ec);
+        const auto handle = found->release(ec);
         if (ec) {
             return std::nullopt;
         }
@@ -95,16 +121,18 @@ void BasicConnectionPool<Stream>::put(const std::string& key, Stream stream) {
         return;
     }
     beast::get_lowest_layer(stream).expires_never();
+    Idle entry{to_stored(std::move(stream)), std::chrono::steady_clock::now()};
     std::lock_guard lock(mutex_);
     auto& list = idle_[key];
-    const auto now = std::chrono::steady_clock::now();
-    while (!list.empty() && now - list.front().since > max_idle_) {
+    while (!list.empty() && entry.since - list.front().since > max_idle_) {
+        retire(std::move(list.front()));
         list.pop_front();
     }
     if (list.size() >= per_key_) {
-        list.pop_front();  // keep the most recent ones: they are least likely to be closed
+        retire(std::move(list.front()));  // keep the most recent: least likely to be closed
+        list.pop_front();
     }
-    list.push_back(Idle{std::move(stream), now});
+    list.push_back(std::move(entry));
 }
 
 template <class Stream>

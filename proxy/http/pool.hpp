@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace uaudit::http {
 
@@ -28,7 +29,11 @@ public:
     BasicConnectionPool(std::size_t per_key, std::chrono::milliseconds max_idle);
 
     /// An idle, still-open connection for `key`, rebound to `executor`; nullopt when none.
-    std::optional<Stream> take(const std::string& key, const asio::any_io_executor& executor);
+    /// A connection idle for less than `trust_for` is handed out without the liveness probe
+    /// (a system call): a server closing a keep-alive connection that young is rare, and the
+    /// caller retries a bodiless request on a reused connection that turns out closed.
+    std::optional<Stream> take(const std::string& key, const asio::any_io_executor& executor,
+                               std::chrono::milliseconds trust_for = {});
 
     /// Returns a connection whose last exchange completed cleanly (keep-alive both ways).
     void put(const std::string& key, Stream stream);
@@ -40,10 +45,21 @@ public:
     std::size_t idle() const;
 
 private:
+    // A plain connection waits as its bare socket (the Beast stream, with its deadline timer,
+    // ends on the strand that used it); a TLS one as the whole stream.
+    using Stored = std::conditional_t<std::is_same_v<Stream, TcpStream>, tcp::socket, Stream>;
     struct Idle {
-        Stream stream;
+        Stored stream;
         std::chrono::steady_clock::time_point since;
     };
+    static Stored to_stored(Stream&& stream) {
+        if constexpr (std::is_same_v<Stream, TcpStream>) {
+            return stream.release_socket();
+        } else {
+            return std::move(stream);
+        }
+    }
+    static void retire(Idle&& entry);
     std::size_t per_key_;
     std::chrono::milliseconds max_idle_;
     mutable std::mutex mutex_;

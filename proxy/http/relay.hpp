@@ -8,16 +8,20 @@
 #include "core/asio.hpp"
 #include "http/read_head.hpp"
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <span>
+#include <string>
 
 namespace uaudit::http {
 
@@ -35,6 +39,31 @@ template <bool IsRequest>
 using BufferParser = beast::http::parser<IsRequest, beast::http::buffer_body>;
 
 namespace detail {
+/// The HTTP/1.1 head of `message` as Beast's serializer writes it: start line, fields in
+/// order, blank line.
+template <bool IsRequest, class Body>
+void format_head(const beast::http::message<IsRequest, Body>& message, std::string& out) {
+    const unsigned version = message.version();
+    const char version_text[] = {'H', 'T',
+                                 'T', 'P',
+                                 '/', static_cast<char>('0' + version / 10),
+                                 '.', static_cast<char>('0' + version % 10)};
+    if constexpr (IsRequest) {
+        out.append(message.method_string()).append(" ").append(message.target()).append(" ");
+        out.append(version_text, sizeof version_text).append("\r\n");
+    } else {
+        out.append(version_text, sizeof version_text).append(" ");
+        out.append(std::to_string(message.result_int())).append(" ");
+        const auto reason = message.reason();
+        out.append(reason.empty() ? beast::http::obsolete_reason(message.result()) : reason);
+        out.append("\r\n");
+    }
+    for (const auto& field : message) {
+        out.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+    }
+    out.append("\r\n");
+}
+
 /// Moves body bytes already in `src_buffer` into `chunk` through `parser`, without I/O.
 /// Returns the bytes of `chunk` filled; `ec` is set on a malformed body.
 template <bool IsRequest>
@@ -101,6 +130,20 @@ asio::awaitable<RelayResult> relay_message(Src& src, beast::flat_buffer& src_buf
         message.body().size = filled;
         message.body().more = !parser.is_done();
         body_ready = filled > 0 || parser.is_done();
+    }
+    if (body_ready && parser.is_done() && !message.chunked()) {
+        // The whole message is here and its framing stays as it is: one contiguous head and
+        // the body in a single gather write, instead of the serializer's buffer per field part.
+        std::string head;
+        detail::format_head(message, head);
+        const std::array<asio::const_buffer, 2> buffers{
+            asio::buffer(head), asio::const_buffer(message.body().data, message.body().size)};
+        detail::expire_after(dst, io_timeout);
+        auto [ec, n] = co_await asio::async_write(dst, buffers, use_nothrow);
+        result.bytes_written += n;
+        result.write_error = ec;
+        detail::expire_never(dst);
+        co_return result;
     }
     if (!body_ready) {
         // Nothing of the body is here yet: the head goes alone, so that the peer sees it now.

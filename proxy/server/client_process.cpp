@@ -134,6 +134,8 @@ std::optional<std::uint64_t> query_socket_inode(const SocketEnds& ends) {
     std::memcpy(request.body.id.idiag_dst, ends.server_address.data(), ends.ipv6 ? 16 : 4);
     request.body.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
     request.body.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    const timeval wait_at_most{1, 0};  // the kernel answers at once; never hang the worker
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait_at_most, sizeof(wait_at_most));
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     std::optional<std::uint64_t> inode;
@@ -141,14 +143,19 @@ std::optional<std::uint64_t> query_socket_inode(const SocketEnds& ends) {
                  sizeof(kernel)) == static_cast<ssize_t>(sizeof(request))) {
         alignas(nlmsghdr) char answer[8192];
         const ssize_t n = ::recv(fd, answer, sizeof(answer), 0);
-        const auto* header = reinterpret_cast<const nlmsghdr*>(answer);
-        if (n >= static_cast<ssize_t>(sizeof(nlmsghdr)) &&
-            NLMSG_OK(header, static_cast<unsigned>(n)) &&
-            header->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
-            header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
-            const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(header));
-            if (message->idiag_inode != 0) {
-                inode = message->idiag_inode;
+        // NLMSG_OK / NLMSG_DATA spelled out: the macros use C casts.
+        constexpr std::size_t header_size = (sizeof(nlmsghdr) + 3U) & ~std::size_t{3};
+        nlmsghdr header{};
+        if (n >= static_cast<ssize_t>(header_size + sizeof(inet_diag_msg))) {
+            std::memcpy(&header, answer, sizeof(header));
+            if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+                header.nlmsg_len >= header_size + sizeof(inet_diag_msg) &&
+                header.nlmsg_len <= static_cast<std::size_t>(n)) {
+                inet_diag_msg message{};
+                std::memcpy(&message, answer + header_size, sizeof(message));
+                if (message.idiag_inode != 0) {
+                    inode = message.idiag_inode;
+                }
             }
         }
     }

@@ -31,14 +31,11 @@ struct ScratchBuffer {
     std::array<char, 16 * 1024> bytes;
 };
 
-/// A client_process look-up running on the finder's worker; `wake` is on the connection's
-/// strand and is cancelled (posted there) once `done` is set.
+/// A client_process look-up running on the finder's worker: it writes `value`, then sets
+/// `done`; the connection reads `value` only after seeing `done`.
 struct ProcessLookup {
-    explicit ProcessLookup(const asio::any_io_executor& executor)
-        : wake(executor) {}
     std::atomic<bool> done{false};
-    std::optional<audit::ClientProcess> value;  // written before `done`, read after it
-    asio::steady_timer wake;
+    std::optional<audit::ClientProcess> value;
 };
 
 struct Connection {

@@ -316,7 +316,11 @@ asio::awaitable<bool> forward_exchange(Connection& conn, Client& client, Exchang
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool reused = false;
         upstream.reset();
-        if (auto pooled = pool_of(state, upstream_kind).take(pool_key, client.get_executor())) {
+        // Unprobed reuse only where a failure can be retried (no body consumed yet).
+        const auto trust_for =
+            request_has_body ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000);
+        if (auto pooled =
+                pool_of(state, upstream_kind).take(pool_key, client.get_executor(), trust_for)) {
             upstream.emplace(std::move(*pooled));
             reused = true;
         } else {

@@ -71,12 +71,12 @@ void Connection::start_process_lookup() {
     ends.client_port = peer.port();
     copy_address(server_address, ends.server_address);
     ends.server_port = local.port();
-    auto lookup = std::make_shared<ProcessLookup>(stream.get_executor());
+    auto lookup = std::make_shared<ProcessLookup>();
     process_lookup = lookup;
+    // The finder's thread only fills the slot: no Asio object is shared across threads.
     state.process_finder.find(ends, [lookup](std::optional<audit::ClientProcess> found) {
         lookup->value = std::move(found);
         lookup->done.store(true, std::memory_order_release);
-        asio::post(lookup->wake.get_executor(), [lookup] { lookup->wake.cancel(); });
     });
 }
 
@@ -84,10 +84,14 @@ asio::awaitable<std::optional<audit::ClientProcess>> Connection::client_process(
     if (!process_lookup) {
         co_return std::nullopt;
     }
+    // Normally done long before (a netlink query and a readlink scan, well under a
+    // millisecond); else checked every millisecond, for 2 s at most.
     if (!process_lookup->done.load(std::memory_order_acquire)) {
-        // Normally a few milliseconds; the bound keeps a stuck /proc from holding records.
-        process_lookup->wake.expires_after(std::chrono::seconds(2));
-        co_await process_lookup->wake.async_wait(use_nothrow);
+        asio::steady_timer pause(stream.get_executor());
+        for (int i = 0; i < 2000 && !process_lookup->done.load(std::memory_order_acquire); ++i) {
+            pause.expires_after(std::chrono::milliseconds(1));
+            co_await pause.async_wait(use_nothrow);
+        }
     }
     if (!process_lookup->done.load(std::memory_order_acquire)) {
         co_return std::nullopt;

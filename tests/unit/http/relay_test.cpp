@@ -7,12 +7,14 @@
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <catch2/catch.hpp>
 
 #include <array>
 #include <span>
 #include <string>
+#include <type_traits>
 
 namespace asio = uaudit::asio;
 namespace beast = uaudit::beast;
@@ -210,4 +212,45 @@ TEST_CASE("relay_message reports, never crashes on, a failure at any step", "[ht
         }
     }
     CHECK(succeeded);
+}
+
+TEST_CASE("format_head writes the head exactly as Beast's serializer does", "[http][relay]") {
+    const auto beast_head = [](auto& message) {
+        bh::serializer<std::remove_reference_t<decltype(message)>::is_request::value,
+                       bh::string_body>
+            serializer{message};
+        std::string out;
+        boost::system::error_code ec;
+        serializer.split(true);
+        while (!serializer.is_header_done()) {
+            serializer.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+                out += beast::buffers_to_string(buffers);
+                serializer.consume(beast::buffer_bytes(buffers));
+            });
+        }
+        return out;
+    };
+    bh::request<bh::string_body> request{bh::verb::post, "/api/machines?x=1", 11};
+    request.set(bh::field::host, "api.securitycenter.microsoft.com");
+    request.set(bh::field::user_agent, "MdePartner-Contoso-ContosoCognito/1.0.0");
+    request.insert("X-Custom", "a, b");
+    request.set(bh::field::content_length, "0");
+    std::string head;
+    uaudit::http::detail::format_head(request, head);
+    CHECK(head == beast_head(request));
+    CHECK(head.rfind(
+              "POST /api/machines?x=1 HTTP/1.1\r\nHost: api.securitycenter.microsoft.com\r\n", 0) ==
+          0);
+
+    for (const std::string reason : {"", "Fine"}) {
+        bh::response<bh::string_body> response{bh::status::not_found, 10};
+        response.reason(reason);
+        response.set(bh::field::server, "nginx");
+        response.set(bh::field::content_length, "12");
+        std::string response_head;
+        uaudit::http::detail::format_head(response, response_head);
+        CHECK(response_head == beast_head(response));
+        CHECK(response_head.rfind(
+                  reason.empty() ? "HTTP/1.0 404 Not Found\r\n" : "HTTP/1.0 404 Fine\r\n", 0) == 0);
+    }
 }
