@@ -26,9 +26,15 @@ asio::awaitable<void> pump(tcp::socket& from, tcp::socket& to, std::uint64_t& co
             }
         }
         if (ec) {
-            // Pass the end on as a half-close, so the other direction can still finish.
             error_code ignored;  // the peer may be gone already
-            to.shutdown(tcp::socket::shutdown_send, ignored);
+            if (ec == asio::error::eof) {
+                // Pass the end on as a half-close, so the other direction can still finish.
+                to.shutdown(tcp::socket::shutdown_send, ignored);
+            } else {
+                // Reset, or closed by a stop: the other direction ends too, so that the tunnel
+                // is recorded now rather than when a silent peer finally speaks.
+                to.close(ignored);
+            }
             co_return;
         }
     }
