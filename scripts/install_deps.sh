@@ -19,15 +19,20 @@ for package in "${packages[@]}"; do
         missing+=("$package")
     fi
 done
-if ((${#missing[@]} == 0)); then
-    exit 0
+if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)  # Node's fetch through undici's ProxyAgent is one of the test clients
 fi
-
-echo "uaudit: installing ${missing[*]}" >&2
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then
-    sudo_cmd=(sudo)
+if ((${#missing[@]} > 0)); then
+    echo "uaudit: installing ${missing[*]}" >&2
+    sudo_cmd=()
+    if [[ $(id -u) -ne 0 ]]; then
+        sudo_cmd=(sudo)
+    fi
+    "${sudo_cmd[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends \
+        "${missing[@]}"
 fi
-"${sudo_cmd[@]}" apt-get update -q
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends \
-    "${missing[@]}"
+if [[ "${1:-}" == "--test" && ! -d "$(dirname "$0")/../tests/node/node_modules/undici" ]]; then
+    # The exact versions of tests/node/package-lock.json, from the npm registry.
+    npm ci --prefix "$(dirname "$0")/../tests/node" --no-audit --no-fund >&2
+fi
