@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fails when a C++ file under proxy/ or tests/ differs from .clang-format.
+# Fails when a C++ file under proxy/, tests/ or tools/ differs from .clang-format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 git ls-files -z --cached --others --exclude-standard -- 'proxy/*.cpp' 'proxy/*.hpp' \
-    'tests/*.cpp' 'tests/*.hpp' | xargs -0 -r clang-format --dry-run -Werror
+    'tests/*.cpp' 'tests/*.hpp' 'tools/*.cpp' 'tools/*.hpp' | xargs -0 -r clang-format --dry-run -Werror
 echo "format: ok"
