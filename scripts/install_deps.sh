@@ -10,7 +10,7 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
     # Real clients and servers the tests drive, and the format check.
-    packages+=(curl python3-requests nginx-light clang-format)
+    packages+=(curl python3-requests nginx-light clang-format openssl)
 fi
 
 missing=()
