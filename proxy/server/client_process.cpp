@@ -1,6 +1,7 @@
 #include "server/client_process.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -10,7 +11,6 @@
 
 #include <charconv>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 #include <system_error>
@@ -18,9 +18,24 @@
 namespace uaudit::server {
 namespace {
 
+// With plain read(2): a /proc file of a process that is exiting fails with ESRCH, which
+// libstdc++'s filebuf turns into an exception (and on the finder's thread, a terminate).
 std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::string out;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return out;
+    }
+    char chunk[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n <= 0 || out.size() > 16 * 1024 * 1024) {
+            break;
+        }
+        out.append(chunk, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
 }
 
 // "0100007F:1F90" -> 0x1F90
@@ -269,10 +284,15 @@ void ClientProcessFinder::run() {
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
-        auto process = proc_ == "/proc"
-                           ? find_client_process(job.ends, recent_pids_)
-                           : find_client_process(job.ends.client_port, job.ends.server_port, proc_,
-                                                 recent_pids_);
+        std::optional<audit::ClientProcess> process;
+        try {
+            process = proc_ == "/proc"
+                          ? find_client_process(job.ends, recent_pids_)
+                          : find_client_process(job.ends.client_port, job.ends.server_port, proc_,
+                                                recent_pids_);
+        } catch (const std::exception&) {
+            process.reset();  // /proc changing under the scan: the record says null
+        }
         if (process) {
             std::erase(recent_pids_, process->pid);
             recent_pids_.insert(recent_pids_.begin(), process->pid);
